@@ -1,0 +1,87 @@
+package check
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	psaapi "k8s.io/pod-security-admission/api"
+
+	"github.com/strata-sec/strata/internal/podspec"
+)
+
+// Check is implemented by every check kind: *WorkloadCheck, *ObjectCheck[T] and *ClusterCheck.
+type Check interface {
+	Metadata() *Meta
+	// Inputs are the kinds the check reads. Live mode derives informers, re-evaluation and
+	// strata's ClusterRole from them.
+	Inputs() []schema.GroupKind
+}
+
+// Env is what every check may know about the scan besides its input.
+type Env struct {
+	// PSSVersion is the Pod Security Standards version to evaluate (latest by default).
+	PSSVersion psaapi.Version
+}
+
+// Workload is a pod spec found in an object, with where it sits in the object.
+type Workload struct {
+	Object *Object
+	// Meta is the pod's metadata (the template's for controllers).
+	Meta *metav1.ObjectMeta
+	Spec *corev1.PodSpec
+	// Path is the field path of Spec within the object.
+	Path *field.Path
+}
+
+// Containers visits init, regular and ephemeral containers with their field paths.
+func (w *Workload) Containers() func(func(podspec.Container) bool) {
+	return podspec.Containers(w.Spec, w.Path)
+}
+
+// WorkloadCheck runs on every object that embeds a pod spec.
+type WorkloadCheck struct {
+	Meta
+	Run func(env *Env, w *Workload) ([]Violation, error)
+}
+
+func (c *WorkloadCheck) Metadata() *Meta            { return &c.Meta }
+func (c *WorkloadCheck) Inputs() []schema.GroupKind { return podspec.Kinds }
+
+// ObjectEvaluator is implemented by single-object check kinds; the engine calls it for every
+// object and skips those for which applies is false.
+type ObjectEvaluator interface {
+	Check
+	EvaluateObject(env *Env, o *Object) (applies bool, vs []Violation, err error)
+}
+
+// ObjectCheck runs on every object of one typed kind T (such as *corev1.Service).
+type ObjectCheck[T runtime.Object] struct {
+	Meta
+	Kind schema.GroupKind
+	Run  func(env *Env, o *Object, obj T) ([]Violation, error)
+}
+
+func (c *ObjectCheck[T]) Metadata() *Meta            { return &c.Meta }
+func (c *ObjectCheck[T]) Inputs() []schema.GroupKind { return []schema.GroupKind{c.Kind} }
+
+// EvaluateObject runs the check when o holds a T.
+func (c *ObjectCheck[T]) EvaluateObject(env *Env, o *Object) (bool, []Violation, error) {
+	obj, ok := o.Obj.(T)
+	if !ok {
+		return false, nil, nil
+	}
+	vs, err := c.Run(env, o, obj)
+	return true, vs, err
+}
+
+// ClusterCheck reads the whole inventory: NetworkPolicy coverage, RBAC escalation, exposure.
+type ClusterCheck struct {
+	Meta
+	Reads []schema.GroupKind
+	Run   func(env *Env, inv Inventory) ([]ObjectViolation, error)
+}
+
+func (c *ClusterCheck) Metadata() *Meta            { return &c.Meta }
+func (c *ClusterCheck) Inputs() []schema.GroupKind { return c.Reads }

@@ -1,0 +1,237 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/strata-sec/strata/internal/check"
+	"github.com/strata-sec/strata/internal/podspec"
+	"github.com/strata-sec/strata/internal/posture"
+)
+
+// Inventory is what the engine evaluates: the check.Inventory checks read plus every object in
+// a stable order.
+type Inventory interface {
+	check.Inventory
+	Objects() []*check.Object
+}
+
+// Options configures one evaluation.
+type Options struct {
+	Checks []check.Check
+	Env    check.Env
+	// Frameworks maps a check ID to the framework controls it implements.
+	Frameworks map[string][]posture.FrameworkRef
+	// Exemptions from the config file; object annotations are read by the engine itself.
+	Exemptions []*Exemption
+	// KnownChecks resolves check names in annotations (IDs or slugs); nil accepts only the
+	// IDs of Checks.
+	KnownChecks func(name string) (id string, ok bool)
+	// Now decides which exemptions have expired.
+	Now time.Time
+}
+
+// tally accumulates one check's coverage.
+type tally struct {
+	evaluated, failed int
+	errs              []string
+}
+
+type run struct {
+	opts    Options
+	inv     Inventory
+	p       *posture.Posture
+	tallies map[string]*tally
+	ex      *exemptions
+}
+
+// Evaluate runs every selected check over inv. It stops early, with what it has, when ctx is
+// cancelled; the returned error says so.
+func Evaluate(ctx context.Context, inv Inventory, opts Options) (*posture.Posture, error) {
+	r := &run{opts: opts, inv: inv, p: &posture.Posture{}, tallies: map[string]*tally{}}
+	r.ex = newExemptions(opts, r.p)
+	var workloads []check.Check
+	var objects []check.ObjectEvaluator
+	var clusters []*check.ClusterCheck
+	for _, c := range opts.Checks {
+		r.p.Checks = append(r.p.Checks, c.Metadata())
+		r.tallies[c.Metadata().ID] = &tally{}
+		switch k := c.(type) {
+		case *check.WorkloadCheck:
+			workloads = append(workloads, k)
+		case *check.ClusterCheck:
+			clusters = append(clusters, k)
+		case check.ObjectEvaluator:
+			objects = append(objects, k)
+		}
+	}
+	for i, o := range inv.Objects() {
+		if i%256 == 0 && ctx.Err() != nil {
+			return r.finish(), fmt.Errorf("evaluation interrupted: %w", ctx.Err())
+		}
+		r.evalObject(o, workloads, objects)
+	}
+	for _, c := range clusters {
+		r.evalCluster(c)
+	}
+	return r.finish(), nil
+}
+
+func (r *run) evalObject(o *check.Object, workloads []check.Check, objects []check.ObjectEvaluator) {
+	if len(workloads) > 0 {
+		if t, ok := podspec.Extract(o.Obj); ok {
+			w := &check.Workload{Object: o, Meta: t.Meta, Spec: t.Spec, Path: t.Path}
+			for _, c := range workloads {
+				wc := c.(*check.WorkloadCheck)
+				vs, err := safely(func() ([]check.Violation, error) { return wc.Run(&r.opts.Env, w) })
+				r.record(c, o, vs, err)
+			}
+		}
+	}
+	for _, c := range objects {
+		var applies bool
+		vs, err := safely(func() (vs []check.Violation, err error) {
+			applies, vs, err = c.EvaluateObject(&r.opts.Env, o)
+			return vs, err
+		})
+		if applies || err != nil {
+			r.record(c, o, vs, err)
+		}
+	}
+}
+
+func (r *run) evalCluster(c *check.ClusterCheck) {
+	t := r.tallies[c.ID]
+	for _, gk := range c.Reads {
+		if ok, reason := r.inv.Assessable(gk); !ok {
+			r.p.Coverage = append(r.p.Coverage, posture.Coverage{CheckID: c.ID, Status: posture.StatusNotAssessed,
+				Reason: fmt.Sprintf("cannot read %s: %s", kindName(gk), reason)})
+			return
+		}
+	}
+	ovs, err := safely(func() ([]check.ObjectViolation, error) { return c.Run(&r.opts.Env, r.inv) })
+	t.evaluated++
+	if err != nil {
+		t.errs = append(t.errs, err.Error())
+	}
+	failed := map[*check.Object]bool{}
+	for _, ov := range ovs {
+		if r.addFinding(c, ov.Object, ov.Violation) {
+			failed[ov.Object] = true
+		}
+	}
+	t.failed += len(failed)
+}
+
+// record adds one object's result for one check.
+func (r *run) record(c check.Check, o *check.Object, vs []check.Violation, err error) {
+	t := r.tallies[c.Metadata().ID]
+	t.evaluated++
+	if err != nil {
+		t.errs = append(t.errs, fmt.Sprintf("%s: %v", o.Ref, err))
+	}
+	failed := false
+	for _, v := range vs {
+		if r.addFinding(c, o, v) {
+			failed = true
+		}
+	}
+	if failed {
+		t.failed++
+	}
+}
+
+// addFinding turns a violation into a finding, suppressed when an exemption applies. It reports
+// whether the finding counts as a failure.
+func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool {
+	m := c.Metadata()
+	ptr := check.Pointer(v.Path)
+	f := &posture.Finding{
+		Check:      m,
+		Object:     o.Ref,
+		Path:       pathString(v),
+		Message:    v.Message,
+		Fix:        v.Fix,
+		Location:   o.LocationOf(ptr),
+		Frameworks: r.opts.Frameworks[m.ID],
+	}
+	if e := r.ex.match(m.ID, o); e != nil {
+		e.Used++
+		f.Exemption = e
+		r.p.Suppressed = append(r.p.Suppressed, f)
+		return false
+	}
+	r.p.Findings = append(r.p.Findings, f)
+	return true
+}
+
+func pathString(v check.Violation) string {
+	if v.Path == nil {
+		return ""
+	}
+	return v.Path.String()
+}
+
+func (r *run) finish() *posture.Posture {
+	have := map[string]bool{}
+	for _, c := range r.p.Coverage {
+		have[c.CheckID] = true
+	}
+	for _, c := range r.opts.Checks {
+		m := c.Metadata()
+		if have[m.ID] {
+			continue
+		}
+		t := r.tallies[m.ID]
+		cov := posture.Coverage{CheckID: m.ID, Evaluated: t.evaluated, Failed: t.failed, Errors: t.errs}
+		switch {
+		case len(t.errs) > 0:
+			cov.Status = posture.StatusError
+			cov.Reason = fmt.Sprintf("%d internal error(s)", len(t.errs))
+		case t.failed > 0:
+			cov.Status = posture.StatusFail
+		case t.evaluated == 0:
+			cov.Status = posture.StatusNotAssessed
+			cov.Reason = r.notAssessedReason(c)
+		default:
+			cov.Status = posture.StatusPass
+		}
+		r.p.Coverage = append(r.p.Coverage, cov)
+	}
+	r.p.Exemptions = r.ex.all()
+	r.p.Sort()
+	return r.p
+}
+
+func (r *run) notAssessedReason(c check.Check) string {
+	var names []string
+	for _, gk := range c.Inputs() {
+		if ok, reason := r.inv.Assessable(gk); !ok {
+			return fmt.Sprintf("cannot read %s: %s", kindName(gk), reason)
+		}
+		names = append(names, kindName(gk))
+	}
+	return "no " + strings.Join(names, ", ") + " in the input"
+}
+
+func kindName(gk schema.GroupKind) string {
+	if gk.Group == "" {
+		return gk.Kind
+	}
+	return gk.Kind + "." + gk.Group
+}
+
+// safely runs a check and turns a panic into an error: a check must never panic, and if one
+// does, its result is an error for that object, never a pass and never a crashed scan.
+func safely[T any](fn func() (T, error)) (out T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("check panicked: %v", p)
+		}
+	}()
+	return fn()
+}
