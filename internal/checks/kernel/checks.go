@@ -1,0 +1,11 @@
+package kernel
+
+import "github.com/strata-sec/strata/internal/check"
+
+// Checks returns the kernel layer's checks in ID order.
+func Checks() []check.Check {
+	return []check.Check{
+		pssSeccompBaseline,
+		pssSeccompRestricted,
+	}
+}
