@@ -1,0 +1,13 @@
+package container
+
+import "github.com/strata-sec/strata/internal/check"
+
+// Checks returns the container layer's checks in ID order.
+func Checks() []check.Check {
+	return []check.Check{
+		mutableImageTag,
+		imageNotPinnedByDigest,
+		imagePullPolicyNotAlways,
+		implicitImageRegistry,
+	}
+}

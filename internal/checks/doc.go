@@ -1,0 +1,2 @@
+// Package checks assembles the built-in checks of every layer into one validated registry.
+package checks
