@@ -39,36 +39,39 @@ func Pointer(p *field.Path) string {
 	}
 	s := p.String()
 	var b strings.Builder
-	seg := strings.Builder{}
-	flush := func() {
+	b.Grow(len(s) + 1)
+	start := 0
+	flush := func(seg string) {
 		b.WriteByte('/')
-		r := strings.NewReplacer("~", "~0", "/", "~1")
-		b.WriteString(r.Replace(seg.String()))
-		seg.Reset()
+		if strings.ContainsAny(seg, "~/") {
+			seg = pointerEscaper.Replace(seg)
+		}
+		b.WriteString(seg)
 	}
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+		switch s[i] {
 		case '.':
-			if seg.Len() > 0 {
-				flush()
+			if i > start {
+				flush(s[start:i])
 			}
+			start = i + 1
 		case '[':
-			if seg.Len() > 0 {
-				flush()
+			if i > start {
+				flush(s[start:i])
 			}
 			end := strings.IndexByte(s[i:], ']')
 			if end < 0 {
 				end = len(s) - i
 			}
-			seg.WriteString(s[i+1 : i+end])
-			flush()
+			flush(s[i+1 : i+end])
 			i += end
-		default:
-			seg.WriteByte(c)
+			start = i + 1
 		}
 	}
-	if seg.Len() > 0 {
-		flush()
+	if start < len(s) {
+		flush(s[start:])
 	}
 	return b.String()
 }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")

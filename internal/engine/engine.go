@@ -11,6 +11,7 @@ import (
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/podspec"
 	"github.com/strata-sec/strata/internal/posture"
+	"github.com/strata-sec/strata/internal/redact"
 )
 
 // Inventory is what the engine evaluates: the check.Inventory checks read plus every object in
@@ -47,12 +48,15 @@ type run struct {
 	p       *posture.Posture
 	tallies map[string]*tally
 	ex      *exemptions
+	// redacted caches redact.String per distinct message: checks repeat the same message on
+	// many objects, and redaction is the costliest step of building a finding.
+	redacted map[string]string
 }
 
 // Evaluate runs every selected check over inv. It stops early, with what it has, when ctx is
 // cancelled; the returned error says so.
 func Evaluate(ctx context.Context, inv Inventory, opts Options) (*posture.Posture, error) {
-	r := &run{opts: opts, inv: inv, p: &posture.Posture{}, tallies: map[string]*tally{}}
+	r := &run{opts: opts, inv: inv, p: &posture.Posture{}, tallies: map[string]*tally{}, redacted: map[string]string{}}
 	r.ex = newExemptions(opts, r.p)
 	var workloads []check.Check
 	var objects []check.ObjectEvaluator
@@ -154,7 +158,7 @@ func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool
 		Check:      m,
 		Object:     o.Ref,
 		Path:       pathString(v),
-		Message:    v.Message,
+		Message:    r.redact(v.Message),
 		Fix:        v.Fix,
 		Location:   o.LocationOf(ptr),
 		Frameworks: r.opts.Frameworks[m.ID],
@@ -167,6 +171,15 @@ func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool
 	}
 	r.p.Findings = append(r.p.Findings, f)
 	return true
+}
+
+func (r *run) redact(msg string) string {
+	out, ok := r.redacted[msg]
+	if !ok {
+		out = redact.String(msg)
+		r.redacted[msg] = out
+	}
+	return out
 }
 
 func pathString(v check.Violation) string {
