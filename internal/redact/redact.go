@@ -3,6 +3,8 @@ package redact
 import (
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Mask replaces every secret-looking value.
@@ -72,8 +74,36 @@ func benign(v string) bool {
 }
 
 // String returns s with every secret-looking token replaced by Mask. It is idempotent and runs
-// in time linear in len(s).
+// in time linear in len(s). Reports repeat the same texts (a check's remediation, a message) on
+// thousands of findings, so results for short texts are remembered.
 func String(s string) string {
+	if len(s) > memoMaxLen {
+		return redactString(s)
+	}
+	if v, ok := memo.Load(s); ok {
+		return v.(string)
+	}
+	out := redactString(s)
+	if memoSize.Add(1) > memoMaxEntries {
+		memo.Clear()
+		memoSize.Store(0)
+	}
+	memo.Store(s, out)
+	return out
+}
+
+// The memo is bounded: at most memoMaxEntries texts of at most memoMaxLen bytes each.
+const (
+	memoMaxLen     = 4 << 10
+	memoMaxEntries = 1 << 16
+)
+
+var (
+	memo     sync.Map
+	memoSize atomic.Int64
+)
+
+func redactString(s string) string {
 	lower := ""
 	for i := range rules {
 		r := &rules[i]

@@ -1,7 +1,6 @@
 package json
 
 import (
-	encjson "encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -106,10 +105,12 @@ func Render(w io.Writer, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	enc := encjson.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	findings, suppressed := doc.Findings, doc.Suppressed
+	doc.Findings, doc.Suppressed = []finding{}, []finding{}
+	err = report.WriteJSON(w, doc,
+		report.Splice{Marker: "\n  \"findings\": []", Len: len(findings), Item: func(i int) any { return findings[i] }},
+		report.Splice{Marker: "\n  \"suppressed\": []", Len: len(suppressed), Item: func(i int) any { return suppressed[i] }})
+	if err != nil {
 		return fmt.Errorf("write json report: %w", err)
 	}
 	return nil

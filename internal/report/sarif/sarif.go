@@ -1,7 +1,6 @@
 package sarif
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -47,10 +46,12 @@ func Render(w io.Writer, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
+	// The results of the one run are streamed: they are most of a large report.
+	results := log.Runs[0].Results
+	log.Runs[0].Results = []result{}
+	err = report.WriteJSON(w, log, report.Splice{Marker: "\n      \"results\": []", Len: len(results),
+		Item: func(i int) any { return results[i] }})
+	if err != nil {
 		return fmt.Errorf("write sarif report: %w", err)
 	}
 	return nil
