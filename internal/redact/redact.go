@@ -16,7 +16,11 @@ type rule struct {
 	hints []string
 	// fold makes the hints match case-insensitively (they are written in lower case).
 	fold bool
-	re   *regexp.Regexp
+	// assigned requires a hint to be followed, after key-like characters, by ':' or '=': the
+	// key/value rule cannot match otherwise, and most texts that merely mention a token or a
+	// key are then passed over without running the regular expression.
+	assigned bool
+	re       *regexp.Regexp
 	// keep is the submatch whose text stays in front of the mask (0: none); value, when set, is
 	// the submatch that is masked, and a benign value is left alone.
 	keep, value int
@@ -55,7 +59,7 @@ var rules = []rule{
 	// secrets.
 	// A quoted value may lack its closing quote; an unquoted one runs to the next blank, so a
 	// password containing punctuation is masked whole.
-	{hints: []string{"passw", "passphrase", "pwd", "secret", "token", "key", "credential", "authorization"}, fold: true, keep: 1, value: 2, re: regexp.MustCompile(`(?i)((?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|authorization)` +
+	{hints: []string{"passw", "passphrase", "pwd", "secret", "token", "key", "credential", "authorization"}, fold: true, assigned: true, keep: 1, value: 2, re: regexp.MustCompile(`(?i)((?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|authorization)` +
 		`(?:[_-]?(?:key|value|string|hash|id))?\\?["']?\s*[:=]\s*(?:(?:bearer|basic|token)\s+)?)` +
 		`("(?:[^"\\\r\n]|\\.)*"?|'[^'\r\n]*'?|[^\s"'][^\s]*)`)},
 }
@@ -129,8 +133,37 @@ func (r *rule) applies(s string) bool {
 		return true
 	}
 	for _, h := range r.hints {
-		if strings.Contains(s, h) {
+		if !r.assigned {
+			if strings.Contains(s, h) {
+				return true
+			}
+			continue
+		}
+		for i := 0; ; {
+			j := strings.Index(s[i:], h)
+			if j < 0 {
+				break
+			}
+			i += j + len(h)
+			if assignmentFollows(s[i:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// assignmentFollows reports whether s starts with key-like characters (letters, digits, _ - and
+// quotes, backslashes and blanks) and then ':' or '='.
+func assignmentFollows(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ':' || c == '=':
 			return true
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '_', c == '-', c == '"', c == '\'', c == '\\', c == ' ', c == '\t':
+		default:
+			return false
 		}
 	}
 	return false
