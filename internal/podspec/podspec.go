@@ -1,6 +1,7 @@
 package podspec
 
 import (
+	"fmt"
 	"iter"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -107,4 +108,16 @@ func Containers(spec *corev1.PodSpec, specPath *field.Path) iter.Seq[Container] 
 			}
 		}
 	}
+}
+
+// String names the container with the list it belongs to ("init container \"migrate\""), so
+// a message about an init or debug container is not read as one about the main container.
+func (c Container) String() string {
+	switch c.Kind {
+	case InitContainer:
+		return fmt.Sprintf("init container %q", c.Container.Name)
+	case EphemeralContainer:
+		return fmt.Sprintf("ephemeral container %q", c.Container.Name)
+	}
+	return fmt.Sprintf("container %q", c.Container.Name)
 }

@@ -38,11 +38,11 @@ var imageNotPinnedByDigest = &check.WorkloadCheck{
 			var msg string
 			switch {
 			case img == "":
-				msg = fmt.Sprintf("%s names no image, so nothing pins what it runs", named(c))
+				msg = fmt.Sprintf("%s names no image, so nothing pins what it runs", c.String())
 			case err != nil:
-				msg = fmt.Sprintf("%s image %q is not a valid image reference (the kubelet refuses it as InvalidImageName), so it is not pinned by digest", named(c), img)
+				msg = fmt.Sprintf("%s image %q is not a valid image reference (the kubelet refuses it as InvalidImageName), so it is not pinned by digest", c.String(), img)
 			case !ref.Pinned():
-				msg = fmt.Sprintf("%s image %q is not pinned by digest; its tag can be moved to other content", named(c), img)
+				msg = fmt.Sprintf("%s image %q is not pinned by digest; its tag can be moved to other content", c.String(), img)
 			default:
 				continue
 			}

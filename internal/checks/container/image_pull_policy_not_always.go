@@ -50,11 +50,11 @@ var imagePullPolicyNotAlways = &check.WorkloadCheck{
 				// The API server defaults this to Always.
 				continue
 			case policy == "":
-				msg = fmt.Sprintf("%s image %q has no imagePullPolicy, which defaults to IfNotPresent for tag %q, so the node cache serves it without registry authorisation", named(c), c.Container.Image, ref.Tag)
+				msg = fmt.Sprintf("%s image %q has no imagePullPolicy, which defaults to IfNotPresent for tag %q, so the node cache serves it without registry authorisation", c.String(), c.Container.Image, ref.Tag)
 			case policy == corev1.PullAlways:
 				continue
 			default:
-				msg = fmt.Sprintf("%s image %q uses imagePullPolicy %s, so the node cache serves it without registry authorisation", named(c), c.Container.Image, policy)
+				msg = fmt.Sprintf("%s image %q uses imagePullPolicy %s, so the node cache serves it without registry authorisation", c.String(), c.Container.Image, policy)
 			}
 			op := "replace"
 			if c.Container.ImagePullPolicy == "" {

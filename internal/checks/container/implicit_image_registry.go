@@ -51,7 +51,7 @@ var implicitImageRegistry = &check.WorkloadCheck{
 			p := c.Path.Child("image")
 			vs = append(vs, check.Violation{
 				Path:    p,
-				Message: fmt.Sprintf("%s image %q names no registry; containerd pulls it from Docker Hub as %s, CRI-O from the node's search registries", named(c), img, qualified),
+				Message: fmt.Sprintf("%s image %q names no registry; containerd pulls it from Docker Hub as %s, CRI-O from the node's search registries", c.String(), img, qualified),
 				Fix:     []check.PatchOp{{Op: "replace", Path: check.Pointer(p), Value: qualified}},
 			})
 		}

@@ -38,9 +38,9 @@ var mutableImageTag = &check.WorkloadCheck{
 			if err != nil || !ref.Latest() {
 				continue
 			}
-			msg := fmt.Sprintf("%s image %q uses the latest tag, which moves with every push", named(c), c.Container.Image)
+			msg := fmt.Sprintf("%s image %q uses the latest tag, which moves with every push", c.String(), c.Container.Image)
 			if ref.Tag == "" {
-				msg = fmt.Sprintf("%s image %q has no tag, so it runs whatever latest points to when the node pulls", named(c), c.Container.Image)
+				msg = fmt.Sprintf("%s image %q has no tag, so it runs whatever latest points to when the node pulls", c.String(), c.Container.Image)
 			}
 			vs = append(vs, check.Violation{Path: c.Path.Child("image"), Message: msg})
 		}

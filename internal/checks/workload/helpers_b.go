@@ -1,25 +1,10 @@
 package workload
 
 import (
-	"fmt"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/strata-sec/strata/internal/podspec"
 )
-
-// containerPhrase names a container with the list it belongs to, so a message about an init or
-// debug container is not read as one about the main container.
-func containerPhrase(c podspec.Container) string {
-	switch c.Kind {
-	case podspec.InitContainer:
-		return fmt.Sprintf("init container %q", c.Container.Name)
-	case podspec.EphemeralContainer:
-		return fmt.Sprintf("ephemeral container %q", c.Container.Name)
-	}
-	return fmt.Sprintf("container %q", c.Container.Name)
-}
 
 // limitsEvery reports whether the pod as a whole is bounded in resource name: a pod-level limit,
 // or a limit on every init and regular container (the kubelet's pod cgroup and ephemeral-storage

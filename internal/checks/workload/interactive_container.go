@@ -49,7 +49,7 @@ var interactiveContainer = &check.WorkloadCheck{
 				p := c.Path.Child(f.name)
 				vs = append(vs, check.Violation{
 					Path:    p,
-					Message: fmt.Sprintf("%s %s", containerPhrase(c), f.what),
+					Message: fmt.Sprintf("%s %s", c.String(), f.what),
 					Fix:     []check.PatchOp{{Op: "replace", Path: check.Pointer(p), Value: false}},
 				})
 			}

@@ -51,7 +51,7 @@ var lowRunAsUser = &check.WorkloadCheck{
 			if low(sc.RunAsUser) {
 				vs = append(vs, check.Violation{
 					Path:    c.Path.Child("securityContext", "runAsUser"),
-					Message: fmt.Sprintf("%s runs as UID %d, below %d, which is likely a real account on the node", containerPhrase(c), *sc.RunAsUser, lowUIDCeiling),
+					Message: fmt.Sprintf("%s runs as UID %d, below %d, which is likely a real account on the node", c.String(), *sc.RunAsUser, lowUIDCeiling),
 				})
 			}
 		}
