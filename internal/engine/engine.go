@@ -40,6 +40,8 @@ type Options struct {
 type tally struct {
 	evaluated, failed int
 	errs              []string
+	// notAssessed is the reason a check gave for objects it could not assess.
+	notAssessed string
 }
 
 type run struct {
@@ -118,6 +120,10 @@ func (r *run) evalCluster(c *check.ClusterCheck) {
 		}
 	}
 	ovs, err := safely(func() ([]check.ObjectViolation, error) { return c.Run(&r.opts.Env, r.inv) })
+	if reason, ok := check.NotAssessedReason(err); ok {
+		t.notAssessed = reason
+		return
+	}
 	t.evaluated++
 	if err != nil {
 		t.errs = append(t.errs, err.Error())
@@ -134,6 +140,10 @@ func (r *run) evalCluster(c *check.ClusterCheck) {
 // record adds one object's result for one check.
 func (r *run) record(c check.Check, o *check.Object, vs []check.Violation, err error) {
 	t := r.tallies[c.Metadata().ID]
+	if reason, ok := check.NotAssessedReason(err); ok {
+		t.notAssessed = reason
+		return
+	}
 	t.evaluated++
 	if err != nil {
 		t.errs = append(t.errs, fmt.Sprintf("%s: %v", o.Ref, err))
@@ -207,6 +217,9 @@ func (r *run) finish() *posture.Posture {
 			cov.Reason = fmt.Sprintf("%d internal error(s)", len(t.errs))
 		case t.failed > 0:
 			cov.Status = posture.StatusFail
+		case t.evaluated == 0 && t.notAssessed != "":
+			cov.Status = posture.StatusNotAssessed
+			cov.Reason = t.notAssessed
 		case t.evaluated == 0:
 			cov.Status = posture.StatusNotAssessed
 			cov.Reason = r.notAssessedReason(c)

@@ -117,6 +117,19 @@ func TestCoverageIsHonest(t *testing.T) {
 	}
 }
 
+var controlPlane = &check.ClusterCheck{Meta: meta("ST-0906", "control-plane"),
+	Reads: []schema.GroupKind{{Kind: "Pod"}},
+	Run: func(*check.Env, check.Inventory) ([]check.ObjectViolation, error) {
+		return nil, check.NotAssessedf("no control-plane pods in kube-system (managed control plane?)")
+	}}
+
+func TestNotAssessedFromCheck(t *testing.T) {
+	p := evaluate(t, []*check.Object{hostPod("a", nil)}, Options{Checks: []check.Check{controlPlane}})
+	if c := coverage(p)["ST-0906"]; c.Status != posture.StatusNotAssessed || !strings.Contains(c.Reason, "managed control plane") {
+		t.Fatalf("coverage %+v", c)
+	}
+}
+
 func TestPassNeedsSomethingToLookAt(t *testing.T) {
 	p := evaluate(t, []*check.Object{object(&corev1.Pod{}, "Pod", "ops", "b", nil)}, Options{Checks: []check.Check{hostNetwork}})
 	if c := coverage(p)["ST-0901"]; c.Status != posture.StatusPass || c.Evaluated != 1 {
