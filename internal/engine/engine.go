@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
@@ -88,7 +89,7 @@ func Evaluate(ctx context.Context, inv Inventory, opts Options) (*posture.Postur
 }
 
 func (r *run) evalObject(o *check.Object, workloads []check.Check, objects []check.ObjectEvaluator) {
-	if len(workloads) > 0 {
+	if len(workloads) > 0 && !r.controlledByWorkload(o) {
 		if t, ok := podspec.Extract(o.Obj); ok {
 			w := &check.Workload{Object: o, Meta: t.Meta, Spec: t.Spec, Path: t.Path}
 			for _, c := range workloads {
@@ -108,6 +109,27 @@ func (r *run) evalObject(o *check.Object, workloads []check.Check, objects []che
 			r.record(c, o, vs, err)
 		}
 	}
+}
+
+// controlledByWorkload reports whether o's controller (a Deployment's ReplicaSet, a ReplicaSet's
+// Pod, a CronJob's Job) is itself in the inventory and embeds a pod template. The controller's
+// template is then where a finding belongs and where the fix goes; evaluating the copies too
+// would report one problem three times.
+func (r *run) controlledByWorkload(o *check.Object) bool {
+	if o.Meta == nil {
+		return false
+	}
+	ref := metav1.GetControllerOf(o.Meta)
+	if ref == nil {
+		return false
+	}
+	gk := schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind()
+	owner, ok := r.inv.Get(gk, o.Ref.Namespace, ref.Name)
+	if !ok || (ref.UID != "" && owner.Ref.UID != "" && string(ref.UID) != owner.Ref.UID) {
+		return false
+	}
+	_, embeds := podspec.Extract(owner.Obj)
+	return embeds
 }
 
 func (r *run) evalCluster(c *check.ClusterCheck) {
@@ -217,6 +239,11 @@ func (r *run) finish() *posture.Posture {
 			cov.Reason = fmt.Sprintf("%d internal error(s)", len(t.errs))
 		case t.failed > 0:
 			cov.Status = posture.StatusFail
+		case t.evaluated > 0 && r.deniedInput(c) != "":
+			// Nothing failed in what could be read, but part of the input could not be: that
+			// is not a pass.
+			cov.Status = posture.StatusNotAssessed
+			cov.Reason = fmt.Sprintf("partly assessed (%d objects, no findings); %s", t.evaluated, r.deniedInput(c))
 		case t.evaluated == 0 && t.notAssessed != "":
 			cov.Status = posture.StatusNotAssessed
 			cov.Reason = t.notAssessed
@@ -233,12 +260,22 @@ func (r *run) finish() *posture.Posture {
 	return r.p
 }
 
-func (r *run) notAssessedReason(c check.Check) string {
-	var names []string
+// deniedInput names the first input kind of c the inventory could not read, with the reason.
+func (r *run) deniedInput(c check.Check) string {
 	for _, gk := range c.Inputs() {
 		if ok, reason := r.inv.Assessable(gk); !ok {
 			return fmt.Sprintf("cannot read %s: %s", kindName(gk), reason)
 		}
+	}
+	return ""
+}
+
+func (r *run) notAssessedReason(c check.Check) string {
+	if denied := r.deniedInput(c); denied != "" {
+		return denied
+	}
+	var names []string
+	for _, gk := range c.Inputs() {
 		names = append(names, kindName(gk))
 	}
 	return "no " + strings.Join(names, ", ") + " in the input"

@@ -195,3 +195,34 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestPartlyReadableIsNotAPass(t *testing.T) {
+	ix := inventory.NewIndex([]*check.Object{object(&corev1.Pod{}, "Pod", "ops", "b", nil)})
+	ix.Deny(schema.GroupKind{Group: "apps", Kind: "Deployment"}, "forbidden")
+	p, err := Evaluate(context.Background(), ix, Options{Checks: []check.Check{hostNetwork}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := coverage(p)["ST-0901"]; c.Status != posture.StatusNotAssessed || !strings.Contains(c.Reason, "cannot read Deployment.apps: forbidden") {
+		t.Fatalf("coverage %+v", c)
+	}
+}
+
+func TestControlledCopiesAreNotReported(t *testing.T) {
+	owner := object(&corev1.ReplicationController{Spec: corev1.ReplicationControllerSpec{
+		Template: &corev1.PodTemplateSpec{Spec: corev1.PodSpec{HostNetwork: true}}}}, "ReplicationController", "ops", "rc", nil)
+	owner.Ref.UID = "u1"
+	yes := true
+	pod := hostPod("rc-abcde", nil)
+	pod.Meta.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: "v1", Kind: "ReplicationController", Name: "rc", UID: "u1", Controller: &yes}})
+	orphan := hostPod("orphan", nil)
+	orphan.Meta.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: "v1", Kind: "ReplicationController", Name: "gone", Controller: &yes}})
+	p := evaluate(t, []*check.Object{owner, pod, orphan}, Options{Checks: []check.Check{hostNetwork}})
+	var names []string
+	for _, f := range p.Findings {
+		names = append(names, f.Object.Name)
+	}
+	if strings.Join(names, ",") != "orphan,rc" {
+		t.Fatalf("findings on %v, want the controller and the orphan only", names)
+	}
+}
