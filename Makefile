@@ -3,15 +3,28 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X github.com/strata-sec/strata/internal/cli.version=$(VERSION)
 
-.PHONY: build test golden docs bench fuzz vet fmt-check
+.PHONY: build test golden docs bench fuzz vet fmt-check testcluster-build testcluster testcluster-down
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/strata ./cmd/strata
 	cp bin/strata bin/kubectl-strata
 
-# Every test: unit, fixtures and goldens, PSS conformance, docs freshness, CLI end to end.
-test:
-	$(GO) test -count=1 ./...
+# Every test: unit, fixtures and goldens, PSS conformance, docs freshness, CLI end to end, and
+# the live-cluster tests against a real kube-apiserver and etcd built from pinned modules.
+test: testcluster-build
+	$(GO) test -count=1 -timeout 30m ./...
+
+# Build etcd, kube-apiserver and kube-controller-manager once into .cache/testcluster, keyed by
+# version (a cold kube-apiserver build takes ~15 minutes; later runs reuse the binaries).
+testcluster-build:
+	$(GO) run ./test/cluster/cmd/testcluster build
+
+# Start the test cluster in the background; prints `export KUBECONFIG=...`.
+testcluster:
+	$(GO) run ./test/cluster/cmd/testcluster up
+
+testcluster-down:
+	$(GO) run ./test/cluster/cmd/testcluster down
 
 # Rewrite .golden files from the current output; review the diff before committing.
 golden:
