@@ -27,6 +27,7 @@ import (
 type scanOptions struct {
 	streams    IOStreams
 	selection  selectionFlags
+	cluster    clusterFlags
 	Paths      []string
 	Format     string
 	Output     string
@@ -51,10 +52,15 @@ type scanOptions struct {
 func newScanCommand(streams IOStreams) *cobra.Command {
 	o := &scanOptions{streams: streams}
 	cmd := &cobra.Command{
-		Use:   "scan [PATH...]",
-		Short: "Scan manifests (files, directories, - for stdin) for security gaps",
+		Use:   "scan (PATH... | --cluster)",
+		Short: "Scan manifests (files, directories, - for stdin) or a live cluster for security gaps",
+		Long: "Scan manifests (files, directories, - for stdin) or, with --cluster, the live cluster of the\n" +
+			"kubeconfig context. A live scan reads every namespace unless -n restricts it, lists only the\n" +
+			"kinds the selected checks read, and never reads Secret data: Secrets are listed as metadata.",
 		Example: "  strata scan examples/\n  strata scan --format sarif -o strata.sarif deploy/\n" +
-			"  kubectl get deploy -A -o yaml | strata scan --fail-on high -",
+			"  kubectl get deploy -A -o yaml | strata scan --fail-on high -\n" +
+			"  strata scan --cluster --exclude-namespaces 'kube-*'\n" +
+			"  kubectl strata scan --cluster --context prod -n payments --fail-on high",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
@@ -78,6 +84,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the table output")
 	fs.StringVar(&o.MaxFile, "max-file-size", "32Mi", "largest input file read (a quantity such as 32Mi)")
 	o.selection.AddFlags(fs)
+	o.cluster.AddFlags(fs)
 }
 
 // Complete loads the registry, framework data and config file, and lets the config file fill
@@ -85,6 +92,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 func (o *scanOptions) Complete(cmd *cobra.Command, args []string) error {
 	o.Paths = args
 	o.now = time.Now()
+	o.cluster.recordChanged(cmd.Flags())
 	var err error
 	if o.reg, err = checks.Registry(); err != nil {
 		return fmt.Errorf("load checks: %w", err)
@@ -111,8 +119,11 @@ func (o *scanOptions) Complete(cmd *cobra.Command, args []string) error {
 
 // Validate turns every flag into its typed value; anything unknown is a usage error.
 func (o *scanOptions) Validate() error {
-	if len(o.Paths) == 0 {
-		return usageErrorf("scan needs at least one path (a file, a directory, or - for stdin)")
+	if err := o.cluster.validate(o.Paths); err != nil {
+		return err
+	}
+	if len(o.Paths) == 0 && !o.cluster.Enabled {
+		return usageErrorf("scan needs at least one path (a file, a directory, or - for stdin), or --cluster")
 	}
 	if _, err := lookupFormat(o.Format); err != nil {
 		return err
@@ -163,13 +174,12 @@ func (o *scanOptions) resolveExemptions() error {
 func (o *scanOptions) Run(ctx context.Context) error {
 	log := logger(ctx)
 	start := time.Now()
-	res, err := manifest.Load(ctx, o.Paths, manifest.Options{MaxFileBytes: o.maxFile, Stdin: o.streams.In})
+	in, err := o.load(ctx)
 	if err != nil {
-		return fmt.Errorf("read manifests: %w", err)
+		return err
 	}
-	log.Debug("manifests loaded", "files", res.Files, "objects", len(res.Objects), "errors", len(res.Errors), "took", time.Since(start))
 	frameworks := o.fw.Map()
-	p, err := engine.Evaluate(ctx, inventory.NewIndex(res.Objects), engine.Options{
+	p, err := engine.Evaluate(ctx, in.inv, engine.Options{
 		Checks:      o.checks,
 		Env:         check.Env{PSSVersion: o.pss},
 		Frameworks:  frameworks,
@@ -180,20 +190,48 @@ func (o *scanOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Errors = append(res.Errors, p.Errors...)
+	p.Errors = append(in.errors, p.Errors...)
 	log.Debug("checks evaluated", "checks", len(o.checks), "findings", len(p.Findings), "took", time.Since(start))
 	r := report.New(p, report.Meta{
 		ToolVersion: Version(),
 		GeneratedAt: o.now,
-		Sources:     o.Paths,
+		Sources:     in.sources,
 		PSSVersion:  o.pss.String(),
-		Objects:     len(res.Objects),
+		Objects:     in.objects,
 		Frameworks:  frameworks,
 	})
 	if err := o.write(r); err != nil {
 		return err
 	}
 	return o.status(p)
+}
+
+// scanInput is what a scan evaluates, from manifests or from a cluster.
+type scanInput struct {
+	inv     engine.Inventory
+	sources []string
+	objects int
+	// errors are the input errors of a manifest scan; a live scan has none (it fails instead).
+	errors []posture.InputError
+}
+
+func (o *scanOptions) load(ctx context.Context) (*scanInput, error) {
+	log := logger(ctx)
+	start := time.Now()
+	if o.cluster.Enabled {
+		in, err := o.loadCluster(ctx)
+		if err != nil {
+			return nil, err
+		}
+		log.Debug("cluster loaded", "source", in.sources[0], "objects", in.objects, "took", time.Since(start))
+		return in, nil
+	}
+	res, err := manifest.Load(ctx, o.Paths, manifest.Options{MaxFileBytes: o.maxFile, Stdin: o.streams.In})
+	if err != nil {
+		return nil, fmt.Errorf("read manifests: %w", err)
+	}
+	log.Debug("manifests loaded", "files", res.Files, "objects", len(res.Objects), "errors", len(res.Errors), "took", time.Since(start))
+	return &scanInput{inv: inventory.NewIndex(res.Objects), sources: o.Paths, objects: len(res.Objects), errors: res.Errors}, nil
 }
 
 func (o *scanOptions) knownCheck(name string) (string, bool) {
