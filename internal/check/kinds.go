@@ -66,10 +66,11 @@ type ObjectCheck[T runtime.Object] struct {
 func (c *ObjectCheck[T]) Metadata() *Meta            { return &c.Meta }
 func (c *ObjectCheck[T]) Inputs() []schema.GroupKind { return []schema.GroupKind{c.Kind} }
 
-// EvaluateObject runs the check when o holds a T.
+// EvaluateObject runs the check when o is of the check's kind and holds a T. Both are
+// compared: unstructured objects of every unknown kind share one Go type.
 func (c *ObjectCheck[T]) EvaluateObject(env *Env, o *Object) (bool, []Violation, error) {
 	obj, ok := o.Obj.(T)
-	if !ok {
+	if !ok || o.Ref.GroupKind() != c.Kind {
 		return false, nil, nil
 	}
 	vs, err := c.Run(env, o, obj)

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 
 	"github.com/strata-sec/strata/internal/check"
+	"github.com/strata-sec/strata/internal/checks/cluster"
 	"github.com/strata-sec/strata/internal/checks/container"
 	"github.com/strata-sec/strata/internal/checks/kernel"
 	"github.com/strata-sec/strata/internal/checks/workload"
@@ -15,10 +16,11 @@ func Registry() (*check.Registry, error) {
 		kernel.Checks(),
 		container.Checks(),
 		workload.Checks(),
+		cluster.Checks(),
 	)
 }
 
 // layerFixtures lists every layer package's embedded fixtures.
 func layerFixtures() []fs.FS {
-	return []fs.FS{kernel.Fixtures(), container.Fixtures(), workload.Fixtures()}
+	return []fs.FS{kernel.Fixtures(), container.Fixtures(), workload.Fixtures(), cluster.Fixtures()}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/checks"
+	"github.com/strata-sec/strata/internal/checks/cluster"
 	"github.com/strata-sec/strata/internal/config"
 	"github.com/strata-sec/strata/internal/engine"
 	"github.com/strata-sec/strata/internal/framework"
@@ -199,6 +200,7 @@ func (o *scanOptions) Run(ctx context.Context) error {
 		PSSVersion:  o.pss.String(),
 		Objects:     in.objects,
 		Frameworks:  frameworks,
+		Datasets:    datasets(),
 	})
 	if err := o.write(r); err != nil {
 		return err
@@ -273,4 +275,17 @@ func (o *scanOptions) status(p *posture.Posture) error {
 		}
 	}
 	return nil
+}
+
+// datasets names the external data the checks judge against, with its date, for every report.
+func datasets() []report.Dataset {
+	db, err := cluster.Dataset()
+	if err != nil {
+		return nil // the version checks that need it end as errors and say why
+	}
+	name := "kubernetes-cve (embedded)"
+	if db.Source() != "" {
+		name = "kubernetes-cve (" + db.Source() + ")"
+	}
+	return []report.Dataset{{Name: name, Date: db.Date()}}
 }

@@ -167,7 +167,7 @@ func decodeTyped(data []byte, apiVersion, kind string) (runtime.Object, error) {
 		return nil, errors.New("invalid apiVersion: want group/version or version")
 	}
 	gvk := gv.WithKind(kind)
-	obj, err := scheme.Scheme.New(gvk)
+	obj, err := newTyped(gvk, scheme.Scheme)
 	if err != nil {
 		m := map[string]any{}
 		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &m); err != nil {

@@ -1,0 +1,22 @@
+package manifest
+
+import (
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/strata-sec/strata/internal/check"
+)
+
+// ClusterInfoVersion is the apiVersion under which recorded cluster facts are written to files,
+// so that a live scan's ClusterInfo can be saved, replayed offline and used as a test fixture.
+const ClusterInfoVersion = "strata.dev/v1alpha1"
+
+// newTyped returns an empty typed object for gvk: strata's own kinds first, then whatever
+// scheme knows. The error means "not a typed kind", and the caller keeps the object as
+// Unstructured; so does a ClusterInfo of another version than ClusterInfoVersion.
+func newTyped(gvk schema.GroupVersionKind, scheme *runtime.Scheme) (runtime.Object, error) {
+	if gvk.GroupKind() == check.ClusterInfoKind && gvk.GroupVersion().String() == ClusterInfoVersion {
+		return &check.ClusterInfo{}, nil
+	}
+	return scheme.New(gvk)
+}
