@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 
 func TestFixtures(t *testing.T) { checktest.Fixtures(t, Checks(), "testdata") }
 
+// TestFixesResolve applies every mechanical fix to the fail fixtures and scans again.
+func TestFixesResolve(t *testing.T) { checktest.FixesResolve(t, Checks(), "testdata") }
+
 func TestMetadata(t *testing.T) {
 	if _, err := check.NewRegistry(Checks()); err != nil {
 		t.Fatal(err)
