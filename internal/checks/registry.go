@@ -7,6 +7,7 @@ import (
 	"github.com/strata-sec/strata/internal/checks/cluster"
 	"github.com/strata-sec/strata/internal/checks/container"
 	"github.com/strata-sec/strata/internal/checks/kernel"
+	"github.com/strata-sec/strata/internal/checks/network"
 	"github.com/strata-sec/strata/internal/checks/workload"
 )
 
@@ -16,11 +17,12 @@ func Registry() (*check.Registry, error) {
 		kernel.Checks(),
 		container.Checks(),
 		workload.Checks(),
+		network.Checks(),
 		cluster.Checks(),
 	)
 }
 
 // layerFixtures lists every layer package's embedded fixtures.
 func layerFixtures() []fs.FS {
-	return []fs.FS{kernel.Fixtures(), container.Fixtures(), workload.Fixtures(), cluster.Fixtures()}
+	return []fs.FS{kernel.Fixtures(), container.Fixtures(), workload.Fixtures(), network.Fixtures(), cluster.Fixtures()}
 }

@@ -48,5 +48,19 @@ func Checks() []check.Check {
 		vulnerableThirdParty,           // ST-0160
 		riskyThirdPartySettings,        // ST-0161
 		tillerInstalled,                // ST-0162
+		rbacWildcardAdmin,              // ST-0180
+		rbacSecretsRead,                // ST-0181
+		rbacWorkloadCreate,             // ST-0182
+		rbacPodExec,                    // ST-0183
+		rbacNodesProxy,                 // ST-0184
+		rbacEscalateBind,               // ST-0185
+		rbacImpersonate,                // ST-0186
+		rbacSATokenCreate,              // ST-0187
+		rbacCSRApproval,                // ST-0188
+		rbacAdmissionWrite,             // ST-0189
+		rbacNamespaceUpdate,            // ST-0190
+		rbacPVCreate,                   // ST-0191
+		rbacDefaultSABinding,           // ST-0192
+		rbacEscalationPath,             // ST-0197
 	}
 }

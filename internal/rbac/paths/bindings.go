@@ -1,0 +1,215 @@
+package paths
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/strata-sec/strata/internal/check"
+	"github.com/strata-sec/strata/internal/rbac"
+)
+
+// Kinds the escalation graph reads.
+var (
+	ClusterRoleGK        = schema.GroupKind{Group: rbacv1.GroupName, Kind: "ClusterRole"}
+	RoleGK               = schema.GroupKind{Group: rbacv1.GroupName, Kind: "Role"}
+	ClusterRoleBindingGK = schema.GroupKind{Group: rbacv1.GroupName, Kind: "ClusterRoleBinding"}
+	RoleBindingGK        = schema.GroupKind{Group: rbacv1.GroupName, Kind: "RoleBinding"}
+	ServiceAccountGK     = schema.GroupKind{Kind: "ServiceAccount"}
+	SecretGK             = schema.GroupKind{Kind: "Secret"}
+)
+
+// RBACKinds are the four RBAC kinds.
+var RBACKinds = []schema.GroupKind{ClusterRoleBindingGK, RoleBindingGK, ClusterRoleGK, RoleGK}
+
+// Binding is a RoleBinding or ClusterRoleBinding with the rules of the role it references.
+type Binding struct {
+	Object *check.Object
+	// Role is the referenced Role or ClusterRole.
+	Role     check.Ref
+	Subjects []rbacv1.Subject
+	// Namespace is a RoleBinding's namespace; "" for a ClusterRoleBinding.
+	Namespace string
+	// Rules are the role's effective rules (aggregation included).
+	Rules []rbacv1.PolicyRule
+	// Builtin is true when the role is not in the input and Rules are what the API server
+	// creates it with (only cluster-admin, whose rules are fixed).
+	Builtin bool
+	// Missing is true when the role is neither in the input nor a fixed built-in role: the
+	// binding is evaluated as granting nothing, which is what the authorizer does today.
+	Missing bool
+}
+
+// Grant returns the rbac.Grant of rule i to subject j, for edges and messages.
+func (b *Binding) Grant(i, j int) rbac.Grant {
+	return rbac.Grant{
+		Binding: b.Object.Ref, Role: b.Role, RuleIndex: i, Rule: b.Rules[i],
+		Namespace: b.Namespace, Via: SubjectOf(b.Subjects[j], b.Namespace),
+	}
+}
+
+// RoleName names the role for messages, saying when its rules are the built-in ones.
+func (b *Binding) RoleName() string {
+	s := b.Role.Kind + " " + b.Role.Name
+	if b.Builtin {
+		s += " (built-in)"
+	}
+	return s
+}
+
+// Scope says where the binding applies ("cluster-wide", "in namespace prod").
+func (b *Binding) Scope() string {
+	if b.Namespace == "" {
+		return "cluster-wide"
+	}
+	return "in namespace " + b.Namespace
+}
+
+// SubjectOf converts a binding subject; a service account without a namespace is in the
+// RoleBinding's namespace.
+func SubjectOf(s rbacv1.Subject, bindingNS string) rbac.Subject {
+	out := rbac.Subject{Kind: s.Kind, Name: s.Name}
+	if s.Kind == rbacv1.ServiceAccountKind {
+		out.Namespace = s.Namespace
+		if out.Namespace == "" {
+			out.Namespace = bindingNS
+		}
+	}
+	return out
+}
+
+// clusterAdminRules are the rules the API server gives cluster-admin; they never change, so a
+// manifest that binds cluster-admin without defining it is evaluated with them.
+var clusterAdminRules = []rbacv1.PolicyRule{
+	{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}},
+	{Verbs: []string{"*"}, NonResourceURLs: []string{"*"}},
+}
+
+// Bindings resolves every ClusterRoleBinding, then every RoleBinding, of the inventory.
+func Bindings(inv check.Inventory) ([]Binding, error) {
+	var out []Binding
+	for _, o := range inv.List(ClusterRoleBindingGK, "") {
+		b, ok := o.Obj.(*rbacv1.ClusterRoleBinding)
+		if !ok {
+			continue
+		}
+		rb, err := resolve(inv, o, b.RoleRef, b.Subjects, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rb)
+	}
+	for _, o := range inv.List(RoleBindingGK, "") {
+		b, ok := o.Obj.(*rbacv1.RoleBinding)
+		if !ok {
+			continue
+		}
+		rb, err := resolve(inv, o, b.RoleRef, b.Subjects, b.Namespace)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rb)
+	}
+	return out, nil
+}
+
+func resolve(inv check.Inventory, o *check.Object, ref rbacv1.RoleRef, subjects []rbacv1.Subject, ns string) (Binding, error) {
+	b := Binding{Object: o, Subjects: subjects, Namespace: ns,
+		Role: check.Ref{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: ref.Kind, Name: ref.Name}}
+	switch ref.Kind {
+	case "Role":
+		b.Role.Namespace = ns
+		ro, ok := inv.Get(RoleGK, ns, ref.Name)
+		if !ok || ns == "" {
+			b.Missing = true
+			return b, nil
+		}
+		r, isRole := ro.Obj.(*rbacv1.Role)
+		if !isRole {
+			return b, fmt.Errorf("role %s is a %T", ro.Ref, ro.Obj)
+		}
+		b.Rules = r.Rules
+	case "ClusterRole":
+		co, ok := inv.Get(ClusterRoleGK, "", ref.Name)
+		if !ok {
+			if ref.Name == "cluster-admin" {
+				b.Rules, b.Builtin = clusterAdminRules, true
+			} else {
+				b.Missing = true
+			}
+			return b, nil
+		}
+		cr, isCR := co.Obj.(*rbacv1.ClusterRole)
+		if !isCR {
+			return b, fmt.Errorf("cluster role %s is a %T", co.Ref, co.Obj)
+		}
+		rules, err := aggregated(inv, cr)
+		if err != nil {
+			return b, err
+		}
+		b.Rules = rules
+	default:
+		b.Missing = true
+	}
+	return b, nil
+}
+
+// aggregated adds the rules an aggregated ClusterRole selects from the other ClusterRoles
+// (a live cluster has filled them in already; duplicates do not change what is allowed).
+func aggregated(inv check.Inventory, cr *rbacv1.ClusterRole) ([]rbacv1.PolicyRule, error) {
+	rules := slices.Clone(cr.Rules)
+	if cr.AggregationRule == nil {
+		return rules, nil
+	}
+	for _, sel := range cr.AggregationRule.ClusterRoleSelectors {
+		s, err := metav1.LabelSelectorAsSelector(&sel)
+		if err != nil {
+			return nil, fmt.Errorf("cluster role %s: aggregation selector: %w", cr.Name, err)
+		}
+		for _, o := range inv.List(ClusterRoleGK, "") {
+			other, ok := o.Obj.(*rbacv1.ClusterRole)
+			if ok && other.Name != cr.Name && s.Matches(labels.Set(other.Labels)) {
+				rules = append(rules, other.Rules...)
+			}
+		}
+	}
+	return rules, nil
+}
+
+// SystemSubject reports whether s is part of Kubernetes itself rather than someone's
+// deliberate grant, given the binding that names it:
+//   - users and groups named system:* are control-plane components, nodes and the built-in
+//     groups (system:authenticated and friends have their own checks, ST-0141/ST-0142), except
+//     system:serviceaccounts:NS, which is every service account of one namespace;
+//   - kubeadm:* groups bound by kubeadm:* bindings are kubeadm's own (kubeadm:cluster-admins
+//     holds the admin.conf certificate);
+//   - service accounts in kube-system bound by a bootstrap binding (named system:* or
+//     kubeadm:*, or labelled kubernetes.io/bootstrapping=rbac-defaults) are the controllers.
+//
+// A kube-system service account bound by any other binding is not exempt: granting the
+// kube-system default account cluster-admin is a classic mistake.
+func SystemSubject(s rbac.Subject, b *Binding) bool {
+	switch s.Kind {
+	case rbac.KindUser:
+		return strings.HasPrefix(s.Name, "system:")
+	case rbac.KindGroup:
+		if strings.HasPrefix(s.Name, rbac.GroupServiceAccounts+":") {
+			return false
+		}
+		return strings.HasPrefix(s.Name, "system:") || strings.HasPrefix(s.Name, "kubeadm:") && b != nil && bootstrap(b)
+	case rbac.KindServiceAccount:
+		return s.Namespace == "kube-system" && b != nil && bootstrap(b)
+	}
+	return false
+}
+
+func bootstrap(b *Binding) bool {
+	n := b.Object.Ref.Name
+	return strings.HasPrefix(n, "system:") || strings.HasPrefix(n, "kubeadm:") ||
+		b.Object.Meta != nil && b.Object.Meta.GetLabels()["kubernetes.io/bootstrapping"] == "rbac-defaults"
+}
