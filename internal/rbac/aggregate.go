@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -42,7 +43,7 @@ func aggregate(clusterRoles []*rbacv1.ClusterRole, stored bool) (map[string][]rb
 			selectors[cr.Name] = append(selectors[cr.Name], sel)
 		}
 	}
-	computed := maps(current)
+	computed := maps.Clone(current)
 	// Each pass lets rules travel one more aggregation level; len(aggregated)+1 passes reach
 	// the fixed point of any chain, and cycles only grow to their union.
 	for range len(aggregated) + 1 {
@@ -71,14 +72,6 @@ func aggregate(clusterRoles []*rbacv1.ClusterRole, stored bool) (map[string][]rb
 		}
 	}
 	return current, diffs
-}
-
-func maps(m map[string][]rbacv1.PolicyRule) map[string][]rbacv1.PolicyRule {
-	out := make(map[string][]rbacv1.PolicyRule, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func unionSelected(self string, sels []labels.Selector, sorted []*rbacv1.ClusterRole, rules map[string][]rbacv1.PolicyRule) []rbacv1.PolicyRule {

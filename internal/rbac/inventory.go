@@ -22,7 +22,8 @@ var Kinds = []schema.GroupKind{
 // FromInventory builds a Graph from the RBAC objects of an inventory. An inventory that could
 // not read one of the kinds is an error: a partial graph would answer "nobody" where it does
 // not know. Aggregated ClusterRoles keep their stored rules when the inventory is a live
-// cluster's (every ClusterRole has a UID and no source file) and are computed otherwise.
+// cluster's (every ClusterRole has a UID and no source file) and are computed otherwise; in
+// that manifest case the built-in ClusterRoles the input does not define are added.
 func FromInventory(inv check.Inventory) (*Graph, error) {
 	for _, gk := range Kinds {
 		if ok, reason := inv.Assessable(gk); !ok {
@@ -48,6 +49,11 @@ func FromInventory(inv check.Inventory) (*Graph, error) {
 	live := len(inv.List(Kinds[1], "")) > 0
 	for _, o := range inv.List(Kinds[1], "") {
 		live = live && o.Ref.UID != "" && o.Source.File == ""
+	}
+	if !live {
+		// A manifest set rarely defines the built-in roles it binds (edit, view, admin,
+		// cluster-admin); every cluster has them.
+		crs = withBootstrap(crs)
 	}
 	return Build(Options{StoredAggregation: live}, roles, crs, rbs, crbs), nil
 }

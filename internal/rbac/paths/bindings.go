@@ -38,9 +38,9 @@ type Binding struct {
 	// Rules are the role's effective rules (aggregation included).
 	Rules []rbacv1.PolicyRule
 	// Builtin is true when the role is not in the input and Rules are what the API server
-	// creates it with (only cluster-admin, whose rules are fixed).
+	// creates it with (cluster-admin, admin, edit, view and the system: roles).
 	Builtin bool
-	// Missing is true when the role is neither in the input nor a fixed built-in role: the
+	// Missing is true when the role is neither in the input nor a built-in role: the
 	// binding is evaluated as granting nothing, which is what the authorizer does today.
 	Missing bool
 }
@@ -81,13 +81,6 @@ func SubjectOf(s rbacv1.Subject, bindingNS string) rbac.Subject {
 		}
 	}
 	return out
-}
-
-// clusterAdminRules are the rules the API server gives cluster-admin; they never change, so a
-// manifest that binds cluster-admin without defining it is evaluated with them.
-var clusterAdminRules = []rbacv1.PolicyRule{
-	{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}},
-	{Verbs: []string{"*"}, NonResourceURLs: []string{"*"}},
 }
 
 // Bindings resolves every ClusterRoleBinding, then every RoleBinding, of the inventory.
@@ -137,8 +130,8 @@ func resolve(inv check.Inventory, o *check.Object, ref rbacv1.RoleRef, subjects 
 	case "ClusterRole":
 		co, ok := inv.Get(ClusterRoleGK, "", ref.Name)
 		if !ok {
-			if ref.Name == "cluster-admin" {
-				b.Rules, b.Builtin = clusterAdminRules, true
+			if cr, builtin := rbac.BootstrapClusterRole(ref.Name); builtin {
+				b.Rules, b.Builtin = cr.Rules, true
 			} else {
 				b.Missing = true
 			}
