@@ -79,7 +79,7 @@ func (o *accessOptions) Run(ctx context.Context) error {
 		}
 	}
 	if o.Format == "json" {
-		return writeIndentedJSON(o.streams.Out, out)
+		return writeJSON(o.streams.Out, out)
 	}
 	fmt.Fprintf(o.streams.Out, "%s (user %q, groups %v)\n", o.subject, user, groups)
 	if len(out.Grants) == 0 {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -77,9 +76,7 @@ func (o *checksListOptions) Run() error {
 		for _, c := range list {
 			out = append(out, toJSON(c))
 		}
-		enc := json.NewEncoder(o.streams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(o.streams.Out, out)
 	}
 	tw := tabwriter.NewWriter(o.streams.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLAYER\tSEVERITY\tSLUG\tTITLE")

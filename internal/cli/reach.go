@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/netip"
@@ -350,15 +349,6 @@ func (o *reachOptions) writeAnswers(answers []reachAnswer) error {
 		fmt.Fprintf(o.streams.Out, "%s -> %s on %d/%s: %s\n", a.From, a.To, a.Port, a.Protocol, verdict)
 		fmt.Fprintf(o.streams.Out, "  egress of %s: %s\n", a.From, a.Egress.Reason)
 		fmt.Fprintf(o.streams.Out, "  ingress of %s: %s\n", a.To, a.Ingress.Reason)
-	}
-	return nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write json: %w", err)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -162,7 +161,7 @@ func (o *whoCanOptions) Run(ctx context.Context) error {
 		if out.Subjects == nil {
 			out.Subjects = []rbac.SubjectGrants{}
 		}
-		return writeIndentedJSON(o.streams.Out, out)
+		return writeJSON(o.streams.Out, out)
 	}
 	w := tabwriter.NewWriter(o.streams.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "SUBJECT\tSCOPE\tBINDING\tROLE\tRULE")
@@ -180,12 +179,6 @@ func (o *whoCanOptions) Run(ctx context.Context) error {
 	fmt.Fprintln(o.streams.Out, "note: members of group system:masters may do anything without any RBAC grant")
 	writeAggregationNotes(o.streams.Out, g.AggregationDiffs())
 	return nil
-}
-
-func writeIndentedJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func writeAggregationNotes(w io.Writer, diffs []rbac.AggregationDiff) {

@@ -61,6 +61,7 @@ func Checks() []check.Check {
 		rbacNamespaceUpdate,            // ST-0190
 		rbacPVCreate,                   // ST-0191
 		rbacDefaultSABinding,           // ST-0192
+		rbacTokenExposure,              // ST-0196
 		rbacEscalationPath,             // ST-0197
 	}
 }
