@@ -6,12 +6,11 @@ import (
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/strata-sec/strata/internal/check"
+	"github.com/strata-sec/strata/internal/rbac"
 )
 
 // rbacGK names the RBAC kinds the access checks read.
@@ -24,33 +23,6 @@ var rbacGK = struct{ ClusterRole, Role, ClusterRoleBinding, RoleBinding schema.G
 
 var rbacReads = []schema.GroupKind{rbacGK.ClusterRoleBinding, rbacGK.RoleBinding, rbacGK.ClusterRole, rbacGK.Role}
 
-// bootstrapRoles are the API server's default ClusterRoles (k8s.io/kubernetes
-// plugin/pkg/auth/authorizer/rbac/bootstrappolicy, v1.37), used when a manifest binds one
-// without defining it. A live inventory holds the real objects, which take precedence. The
-// user-facing roles aggregate their rules from others, so they carry a summary instead.
-var bootstrapRoles = map[string]struct {
-	rules   []rbacv1.PolicyRule
-	summary string
-}{
-	"cluster-admin": {rules: []rbacv1.PolicyRule{
-		{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}},
-		{Verbs: []string{"*"}, NonResourceURLs: []string{"*"}},
-	}},
-	"admin": {summary: "the built-in admin role, which controls namespaced objects, Secrets included"},
-	"edit":  {summary: "the built-in edit role, which creates and changes workloads and reads Secrets"},
-	"view":  {summary: "the built-in view role, which reads most namespaced objects"},
-	"system:discovery": {rules: []rbacv1.PolicyRule{{Verbs: []string{"get"}, NonResourceURLs: []string{
-		"/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*"}}}},
-	"system:public-info-viewer": {rules: []rbacv1.PolicyRule{{Verbs: []string{"get"}, NonResourceURLs: []string{
-		"/livez", "/readyz", "/healthz", "/version", "/version/"}}}},
-	"system:basic-user": {rules: []rbacv1.PolicyRule{
-		{Verbs: []string{"create"}, APIGroups: []string{"authorization.k8s.io"}, Resources: []string{"selfsubjectaccessreviews", "selfsubjectrulesreviews"}},
-		{Verbs: []string{"create"}, APIGroups: []string{"authentication.k8s.io"}, Resources: []string{"selfsubjectreviews"}},
-	}},
-	"system:service-account-issuer-discovery": {rules: []rbacv1.PolicyRule{{Verbs: []string{"get"}, NonResourceURLs: []string{
-		"/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/"}}}},
-}
-
 // grantOf is what a binding's role lets its subjects do.
 type grantOf struct {
 	reach reach
@@ -58,8 +30,6 @@ type grantOf struct {
 	beyond []string
 	// unknown says why the role's permissions could not be read.
 	unknown string
-	// summary describes a built-in role whose rules are aggregated from others.
-	summary string
 	// role names the role as reports print it ("ClusterRole cluster-admin").
 	role string
 	// scope says where ("cluster-wide", "in namespace shop").
@@ -70,9 +40,6 @@ type grantOf struct {
 func (g grantOf) what() string {
 	if g.unknown != "" {
 		return g.unknown
-	}
-	if g.summary != "" {
-		return "it is " + g.summary
 	}
 	if len(g.beyond) == 0 {
 		return "it grants " + g.reach.String()
@@ -108,75 +75,37 @@ func rbacBindings(inv check.Inventory) []rbacBinding {
 // server does not create by default, cannot be checked: it is rated beyond discovery and the
 // description says why, because a binding to it would grant whatever the role holds once it
 // exists.
-func (b rbacBinding) grant(inv check.Inventory) (grantOf, error) {
+func (b rbacBinding) grant(rg *rbac.Graph) (grantOf, error) {
 	g := grantOf{role: b.roleRef.Kind + " " + b.roleRef.Name, scope: "cluster-wide"}
 	if !b.scope.clusterWide {
 		g.scope = "in namespace " + b.scope.namespace
 	}
-	rules, summary, found, err := b.roleRules(inv)
-	if err != nil {
-		return g, err
-	}
+	rules, found := b.roleRules(rg)
 	switch {
 	case !found:
 		g.reach = reachBeyond
 		g.unknown = fmt.Sprintf("%s is not in the input, so it is assumed to grant anything", g.role)
-	case summary != "":
-		g.reach, g.summary = reachBeyond, summary
 	default:
 		g.reach, g.beyond = rulesReach(rules, b.scope)
 	}
 	return g, nil
 }
 
-// roleRules returns the rules of the referenced role, with the rules an aggregated ClusterRole
-// selects from the other ClusterRoles in the input (a live cluster has already filled them in).
-func (b rbacBinding) roleRules(inv check.Inventory) (rules []rbacv1.PolicyRule, summary string, found bool, err error) {
+// roleRules returns the effective rules of the referenced role from the RBAC graph:
+// aggregation applied, and the built-in ClusterRoles a manifest set binds without defining.
+func (b rbacBinding) roleRules(g *rbac.Graph) (rules []rbacv1.PolicyRule, found bool) {
+	ref := check.Ref{Kind: b.roleRef.Kind, Name: b.roleRef.Name}
 	switch b.roleRef.Kind {
 	case "Role":
-		o, ok := inv.Get(rbacGK.Role, b.scope.namespace, b.roleRef.Name)
-		if !ok || b.scope.clusterWide {
-			return nil, "", false, nil
+		if b.scope.clusterWide {
+			return nil, false
 		}
-		r, isRole := o.Obj.(*rbacv1.Role)
-		if !isRole {
-			return nil, "", false, fmt.Errorf("role %s is a %T", o.Ref, o.Obj)
-		}
-		return r.Rules, "", true, nil
+		ref.Namespace = b.scope.namespace
 	case "ClusterRole":
-		o, ok := inv.Get(rbacGK.ClusterRole, "", b.roleRef.Name)
-		if !ok {
-			br, known := bootstrapRoles[b.roleRef.Name]
-			return br.rules, br.summary, known, nil
-		}
-		cr, isCR := o.Obj.(*rbacv1.ClusterRole)
-		if !isCR {
-			return nil, "", false, fmt.Errorf("cluster role %s is a %T", o.Ref, o.Obj)
-		}
-		rules, err := aggregatedRules(inv, cr)
-		return rules, "", true, err
+	default:
+		return nil, false
 	}
-	return nil, "", false, nil
-}
-
-func aggregatedRules(inv check.Inventory, cr *rbacv1.ClusterRole) ([]rbacv1.PolicyRule, error) {
-	rules := slices.Clone(cr.Rules)
-	if cr.AggregationRule == nil {
-		return rules, nil
-	}
-	for _, sel := range cr.AggregationRule.ClusterRoleSelectors {
-		s, err := metav1.LabelSelectorAsSelector(&sel)
-		if err != nil {
-			return nil, fmt.Errorf("cluster role %s: aggregation selector: %w", cr.Name, err)
-		}
-		for _, o := range inv.List(rbacGK.ClusterRole, "") {
-			other, ok := o.Obj.(*rbacv1.ClusterRole)
-			if ok && other.Name != cr.Name && s.Matches(labels.Set(other.Labels)) {
-				rules = append(rules, other.Rules...)
-			}
-		}
-	}
-	return rules, nil
+	return g.Rules(ref)
 }
 
 // subjectsNamed returns the indexes of the binding's subjects that are the given users or
@@ -214,13 +143,17 @@ func (b rbacBinding) subjectNames(idx []int) string {
 // bindingCheck runs fn over every binding whose subjects include the given users or groups,
 // resolving each binding's role first.
 func bindingCheck(inv check.Inventory, users, groups []string, fn func(b rbacBinding, idx []int, g grantOf) (string, bool)) ([]check.ObjectViolation, error) {
+	rg, err := rbac.FromInventory(inv)
+	if err != nil {
+		return nil, err
+	}
 	var out []check.ObjectViolation
 	for _, b := range rbacBindings(inv) {
 		idx := b.subjectsNamed(users, groups)
 		if len(idx) == 0 {
 			continue
 		}
-		g, err := b.grant(inv)
+		g, err := b.grant(rg)
 		if err != nil {
 			return out, err
 		}

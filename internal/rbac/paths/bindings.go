@@ -1,13 +1,9 @@
 package paths
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
@@ -83,15 +79,21 @@ func SubjectOf(s rbacv1.Subject, bindingNS string) rbac.Subject {
 	return out
 }
 
-// Bindings resolves every ClusterRoleBinding, then every RoleBinding, of the inventory.
+// Bindings resolves every ClusterRoleBinding, then every RoleBinding, of the inventory. Roles'
+// rules are the effective ones internal/rbac computes: aggregation applied, and the built-in
+// ClusterRoles a manifest set binds without defining them.
 func Bindings(inv check.Inventory) ([]Binding, error) {
+	g, err := rbac.FromInventory(inv)
+	if err != nil {
+		return nil, err
+	}
 	var out []Binding
 	for _, o := range inv.List(ClusterRoleBindingGK, "") {
 		b, ok := o.Obj.(*rbacv1.ClusterRoleBinding)
 		if !ok {
 			continue
 		}
-		rb, err := resolve(inv, o, b.RoleRef, b.Subjects, "")
+		rb, err := resolve(inv, g, o, b.RoleRef, b.Subjects, "")
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +104,7 @@ func Bindings(inv check.Inventory) ([]Binding, error) {
 		if !ok {
 			continue
 		}
-		rb, err := resolve(inv, o, b.RoleRef, b.Subjects, b.Namespace)
+		rb, err := resolve(inv, g, o, b.RoleRef, b.Subjects, b.Namespace)
 		if err != nil {
 			return nil, err
 		}
@@ -111,68 +113,32 @@ func Bindings(inv check.Inventory) ([]Binding, error) {
 	return out, nil
 }
 
-func resolve(inv check.Inventory, o *check.Object, ref rbacv1.RoleRef, subjects []rbacv1.Subject, ns string) (Binding, error) {
+func resolve(inv check.Inventory, g *rbac.Graph, o *check.Object, ref rbacv1.RoleRef, subjects []rbacv1.Subject, ns string) (Binding, error) {
 	b := Binding{Object: o, Subjects: subjects, Namespace: ns,
 		Role: check.Ref{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: ref.Kind, Name: ref.Name}}
+	gk := ClusterRoleGK
 	switch ref.Kind {
 	case "Role":
-		b.Role.Namespace = ns
-		ro, ok := inv.Get(RoleGK, ns, ref.Name)
-		if !ok || ns == "" {
+		if ns == "" { // a ClusterRoleBinding cannot reference a Role
 			b.Missing = true
 			return b, nil
 		}
-		r, isRole := ro.Obj.(*rbacv1.Role)
-		if !isRole {
-			return b, fmt.Errorf("role %s is a %T", ro.Ref, ro.Obj)
-		}
-		b.Rules = r.Rules
+		b.Role.Namespace, gk = ns, RoleGK
 	case "ClusterRole":
-		co, ok := inv.Get(ClusterRoleGK, "", ref.Name)
-		if !ok {
-			if cr, builtin := rbac.BootstrapClusterRole(ref.Name); builtin {
-				b.Rules, b.Builtin = cr.Rules, true
-			} else {
-				b.Missing = true
-			}
-			return b, nil
-		}
-		cr, isCR := co.Obj.(*rbacv1.ClusterRole)
-		if !isCR {
-			return b, fmt.Errorf("cluster role %s is a %T", co.Ref, co.Obj)
-		}
-		rules, err := aggregated(inv, cr)
-		if err != nil {
-			return b, err
-		}
-		b.Rules = rules
 	default:
 		b.Missing = true
+		return b, nil
 	}
+	rules, ok := g.Rules(b.Role)
+	if !ok {
+		b.Missing = true
+		return b, nil
+	}
+	_, inInput := inv.Get(gk, b.Role.Namespace, ref.Name)
+	b.Rules, b.Builtin = rules, !inInput
 	return b, nil
 }
 
-// aggregated adds the rules an aggregated ClusterRole selects from the other ClusterRoles
-// (a live cluster has filled them in already; duplicates do not change what is allowed).
-func aggregated(inv check.Inventory, cr *rbacv1.ClusterRole) ([]rbacv1.PolicyRule, error) {
-	rules := slices.Clone(cr.Rules)
-	if cr.AggregationRule == nil {
-		return rules, nil
-	}
-	for _, sel := range cr.AggregationRule.ClusterRoleSelectors {
-		s, err := metav1.LabelSelectorAsSelector(&sel)
-		if err != nil {
-			return nil, fmt.Errorf("cluster role %s: aggregation selector: %w", cr.Name, err)
-		}
-		for _, o := range inv.List(ClusterRoleGK, "") {
-			other, ok := o.Obj.(*rbacv1.ClusterRole)
-			if ok && other.Name != cr.Name && s.Matches(labels.Set(other.Labels)) {
-				rules = append(rules, other.Rules...)
-			}
-		}
-	}
-	return rules, nil
-}
 
 // SystemSubject reports whether s is part of Kubernetes itself rather than someone's
 // deliberate grant, given the binding that names it:
