@@ -139,7 +139,6 @@ func resolve(inv check.Inventory, g *rbac.Graph, o *check.Object, ref rbacv1.Rol
 	return b, nil
 }
 
-
 // SystemSubject reports whether s is part of Kubernetes itself rather than someone's
 // deliberate grant, given the binding that names it:
 //   - users and groups named system:* are control-plane components, nodes and the built-in
