@@ -3,6 +3,7 @@ package cluster
 import (
 	"sync"
 
+	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/vulndb/k8s"
 )
 
@@ -21,6 +22,23 @@ var vulnDataset = sync.OnceValue(func() *vulnData {
 	db, err := k8s.Load()
 	return &vulnData{db: db, err: err}
 })
+
+// serverVersion returns the dataset and the API server's version, or why the version checks
+// cannot judge it: an unloadable dataset is an error, an unknown version is not-assessed.
+func (d *vulnData) serverVersion(ci *check.ClusterInfo) (*k8s.DB, k8s.Version, error) {
+	db, err := d.get()
+	if err != nil {
+		return nil, k8s.Version{}, err
+	}
+	if ci.GitVersion == "" {
+		return nil, k8s.Version{}, check.NotAssessedf("the API server's version was not recorded")
+	}
+	v, err := k8s.ParseVersion(ci.GitVersion)
+	if err != nil {
+		return nil, k8s.Version{}, check.NotAssessedf("the API server reports %q, which is not a Kubernetes version", ci.GitVersion)
+	}
+	return db, v, nil
+}
 
 // get returns the dataset or the error loading it.
 func (d *vulnData) get() (*k8s.DB, error) { return d.db, d.err }

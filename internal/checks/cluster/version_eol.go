@@ -4,7 +4,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/strata-sec/strata/internal/check"
-	"github.com/strata-sec/strata/internal/vulndb/k8s"
 )
 
 // Why: an end-of-life Kubernetes release gets no patches. Every vulnerability found in the
@@ -30,15 +29,9 @@ func versionEOL(d *vulnData) check.Check {
 		},
 		Kind: check.ClusterInfoKind,
 		Run: func(_ *check.Env, _ *check.Object, ci *check.ClusterInfo) ([]check.Violation, error) {
-			db, err := d.get()
+			db, _, err := d.serverVersion(ci)
 			if err != nil {
 				return nil, err
-			}
-			if ci.GitVersion == "" {
-				return nil, check.NotAssessedf("the API server's version was not recorded")
-			}
-			if _, err := k8s.ParseVersion(ci.GitVersion); err != nil {
-				return nil, check.NotAssessedf("the API server reports %q, which is not a Kubernetes version", ci.GitVersion)
 			}
 			eol, _, known := db.EOL(ci.GitVersion)
 			switch {

@@ -34,16 +34,9 @@ func versionUnfixedCVEs(d *vulnData) check.Check {
 		},
 		Kind: check.ClusterInfoKind,
 		Run: func(_ *check.Env, _ *check.Object, ci *check.ClusterInfo) ([]check.Violation, error) {
-			db, err := d.get()
+			db, v, err := d.serverVersion(ci)
 			if err != nil {
 				return nil, err
-			}
-			if ci.GitVersion == "" {
-				return nil, check.NotAssessedf("the API server's version was not recorded")
-			}
-			v, err := k8s.ParseVersion(ci.GitVersion)
-			if err != nil {
-				return nil, check.NotAssessedf("the API server reports %q, which is not a Kubernetes version", ci.GitVersion)
 			}
 			var out []check.Violation
 			seen := map[string]bool{}
