@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,7 +20,6 @@ import (
 	"github.com/strata-sec/strata/internal/inventory/manifest"
 	"github.com/strata-sec/strata/internal/posture"
 	"github.com/strata-sec/strata/internal/report"
-	"github.com/strata-sec/strata/internal/report/table"
 )
 
 type scanOptions struct {
@@ -244,37 +241,12 @@ func (o *scanOptions) knownCheck(name string) (string, bool) {
 	return c.Metadata().ID, true
 }
 
-func (o *scanOptions) write(r *report.Report) error {
-	render, _ := lookupFormat(o.Format)
-	var w io.Writer = o.streams.Out
-	color := !o.NoColor && isTerminal(o.streams.Out) && os.Getenv("NO_COLOR") == ""
-	if o.Output != "" {
-		f, err := os.Create(o.Output)
-		if err != nil {
-			return usageErrorf("write report: %v", err)
-		}
-		defer f.Close()
-		w, color = f, false
-	}
-	if err := render(w, r, table.Options{Color: color, FailOn: o.failOn}); err != nil {
-		return fmt.Errorf("render %s report: %w", o.Format, err)
-	}
-	return nil
-}
+func (o *scanOptions) write(r *report.Report) error { return o.output().write(r) }
 
-func (o *scanOptions) status(p *posture.Posture) error {
-	if n := len(p.Errors); n > 0 {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("%d input error(s); everything else was scanned and reported", n)}
-	}
-	if o.failOn == 0 {
-		return nil
-	}
-	for _, f := range p.Findings {
-		if f.Check.Severity >= o.failOn {
-			return &exitError{code: ExitFindings}
-		}
-	}
-	return nil
+func (o *scanOptions) status(p *posture.Posture) error { return o.output().status(p) }
+
+func (o *scanOptions) output() reportOutput {
+	return reportOutput{streams: o.streams, Format: o.Format, Output: o.Output, NoColor: o.NoColor, FailOn: o.failOn}
 }
 
 // datasets names the external data the checks judge against, with its date, for every report.
