@@ -8,6 +8,7 @@ import (
 	"github.com/strata-sec/strata/internal/checks/container"
 	"github.com/strata-sec/strata/internal/checks/kernel"
 	"github.com/strata-sec/strata/internal/checks/network"
+	"github.com/strata-sec/strata/internal/checks/node"
 	"github.com/strata-sec/strata/internal/checks/workload"
 )
 
@@ -18,11 +19,12 @@ func Registry() (*check.Registry, error) {
 		container.Checks(),
 		workload.Checks(),
 		network.Checks(),
+		node.Checks(),
 		cluster.Checks(),
 	)
 }
 
 // layerFixtures lists every layer package's embedded fixtures.
 func layerFixtures() []fs.FS {
-	return []fs.FS{kernel.Fixtures(), container.Fixtures(), workload.Fixtures(), network.Fixtures(), cluster.Fixtures()}
+	return []fs.FS{kernel.Fixtures(), container.Fixtures(), workload.Fixtures(), network.Fixtures(), node.Fixtures(), cluster.Fixtures()}
 }

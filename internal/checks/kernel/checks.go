@@ -7,5 +7,12 @@ func Checks() []check.Check {
 	return []check.Check{
 		pssSeccompBaseline,
 		pssSeccompRestricted,
+		kernelCVEs,
+		sysctlUserNamespaces,
+		sysctlUnprivilegedBPF,
+		seccompUnavailable,
+		seccompLocalhostProfiles,
+		sysctlHardening,
+		kernelExposure,
 	}
 }
