@@ -28,6 +28,8 @@ type Control struct {
 	Title      string
 	Assessment Assessment
 	Checks     []string
+	// NotAssessed, for a control no check assesses, says why and how to audit it by hand.
+	NotAssessed string
 }
 
 // Framework is one compliance or threat framework.

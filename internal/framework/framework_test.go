@@ -39,7 +39,7 @@ func TestEveryDataFileLoads(t *testing.T) {
 			t.Errorf("%s defines no framework", file)
 		}
 	}
-	want := []string{"cis-kubernetes-1.10", "mitre-attack-containers", "nsa-cisa-1.2", "pss-baseline", "pss-restricted"}
+	want := []string{"cis-kubernetes-1.10", "cis-kubernetes-1.12", "mitre-attack-containers", "nsa-cisa-1.2", "pss-baseline", "pss-restricted"}
 	if got := x.IDs(); !reflect.DeepEqual(got, want) {
 		t.Errorf("framework IDs = %v, want %v", got, want)
 	}
@@ -239,6 +239,7 @@ func ExampleIndex_ForCheck() {
 	}
 	// Output:
 	// cis-kubernetes-1.10 5.4.1
+	// cis-kubernetes-1.12 5.4.1
 	// mitre-attack-containers T1552.007
 	// nsa-cisa-1.2 secrets
 }

@@ -33,6 +33,9 @@ type controlDoc struct {
 	Title      scalar   `yaml:"title"`
 	Assessment scalar   `yaml:"assessment"`
 	Checks     []scalar `yaml:"checks"`
+	// NotAssessed says why no check assesses the control: for a manual item, the audit a person
+	// performs instead, in one sentence.
+	NotAssessed scalar `yaml:"notAssessed"`
 }
 
 // scalar is a YAML scalar kept as written (so "5.10" stays a string, not a float) with its
@@ -175,7 +178,8 @@ func convertControl(file, fw string, cd controlDoc) (Control, []error) {
 	bad := func(line int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: line %d: %s", file, line, fmt.Sprintf(format, args...)))
 	}
-	c := Control{ID: cd.ID.Value, Title: cd.Title.Value, Assessment: Assessment(cd.Assessment.Value)}
+	c := Control{ID: cd.ID.Value, Title: cd.Title.Value, Assessment: Assessment(cd.Assessment.Value),
+		NotAssessed: cd.NotAssessed.Value}
 	line := cd.ID.Line
 	if c.ID == "" {
 		bad(max(line, cd.Title.Line), "framework %q: control without id", fw)
@@ -191,6 +195,10 @@ func convertControl(file, fw string, cd controlDoc) (Control, []error) {
 	if cd.Checks == nil {
 		// An omitted list is ambiguous; an explicit empty one says strata does not cover it.
 		bad(line, "framework %q: control %q: checks is missing (write checks: [] for a control no check covers)", fw, c.ID)
+	}
+	if c.NotAssessed != "" && len(cd.Checks) > 0 {
+		// A reason for not assessing a control that checks assess would contradict them.
+		bad(cd.NotAssessed.Line, "framework %q: control %q has both checks and a notAssessed reason", fw, c.ID)
 	}
 	c.Checks = []string{}
 	dup := map[string]bool{}

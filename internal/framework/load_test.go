@@ -19,6 +19,7 @@ const validFile = `frameworks:
       - id: uncovered
         title: Nothing covers this
         checks: []
+        notAssessed: Review the setting by hand.
 `
 
 func TestLoadFSValid(t *testing.T) {
@@ -42,6 +43,9 @@ func TestLoadFSValid(t *testing.T) {
 	}
 	if u, _ := f.Control("uncovered"); u.Checks == nil || len(u.Checks) != 0 {
 		t.Errorf("uncovered control checks = %#v, want empty", u.Checks)
+	}
+	if u, _ := f.Control("uncovered"); u.NotAssessed != "Review the setting by hand." {
+		t.Errorf("uncovered control notAssessed = %q", u.NotAssessed)
 	}
 	if refs := x.ForCheck("ST-0001"); len(refs) != 1 || refs[0].Control != "5.10" {
 		t.Errorf("ForCheck(ST-0001) = %v", refs)
@@ -80,6 +84,11 @@ func TestLoadFSRejects(t *testing.T) {
 			want:  []string{"a.yaml: line 11", `control "uncovered": checks is missing`},
 		},
 		{
+			name:  "notAssessed alongside checks",
+			files: map[string]string{"a.yaml": strings.Replace(validFile, "checks: [ST-0002, ST-0001]\n", "checks: [ST-0002, ST-0001]\n        notAssessed: nobody\n", 1)},
+			want:  []string{"a.yaml: line 11", `control "5.10" has both checks and a notAssessed reason`},
+		},
+		{
 			name:  "duplicate control",
 			files: map[string]string{"a.yaml": strings.Replace(validFile, "id: uncovered", `id: "5.10"`, 1)},
 			want:  []string{"a.yaml: line 11", `control "5.10" is already defined on line 7`},
@@ -107,7 +116,7 @@ func TestLoadFSRejects(t *testing.T) {
 		{
 			name:  "two documents",
 			files: map[string]string{"a.yaml": validFile + "---\nframeworks: []\n"},
-			want:  []string{"a.yaml: line 14", "only one YAML document"},
+			want:  []string{"a.yaml: line 15", "only one YAML document"},
 		},
 		{
 			name:  "empty file",

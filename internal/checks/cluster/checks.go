@@ -63,5 +63,12 @@ func Checks() []check.Check {
 		rbacDefaultSABinding,           // ST-0192
 		rbacTokenExposure,              // ST-0196
 		rbacEscalationPath,             // ST-0197
+		// part-4: ST-0370..ST-0389
+		cpNodeManifestFiles, // ST-0370
+		cpNodeEtcdDataDir,   // ST-0371
+		cpNodeKubeconfigs,   // ST-0372
+		cpNodePKICerts,      // ST-0373
+		cpNodePKIKeys,       // ST-0374
+		cpNodeAuditPolicy,   // ST-0375
 	}
 }
