@@ -123,9 +123,9 @@ func (o *nodeOptions) Run(ctx context.Context) error {
 		return err
 	}
 	obj := &check.Object{
-		Ref:    check.Ref{APIVersion: nodefacts.APIVersion, Kind: nodefacts.KindName, Name: f.Name},
-		Obj:    f,
-		Meta:   &f.ObjectMeta,
+		Ref:  check.Ref{APIVersion: nodefacts.APIVersion, Kind: nodefacts.KindName, Name: f.Name},
+		Obj:  f,
+		Meta: &f.ObjectMeta,
 		// No source location: a finding is about a file or setting on the node, which its
 		// message names, not about a line of the recorded facts; collected and replayed facts
 		// give the same report.
