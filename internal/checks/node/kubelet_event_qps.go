@@ -19,7 +19,7 @@ var kubeletEventQPS = factsCheck(check.Meta{
 	Layer:    check.LayerNode,
 	Severity: check.SeverityInfo,
 	Description: "--event-qps or eventRecordQPS is set to a positive value below the default of 50 events per " +
-		"second, so the kubelet drops events in bursts (CIS Kubernetes Benchmark 4.2.9, a manual item: review " +
+		"second, so the kubelet drops events in bursts (CIS Kubernetes Benchmark 4.2.8, a manual item: review " +
 		"the rate the cluster needs).",
 	Remediation: "Remove eventRecordQPS from the kubelet configuration file, or raise it to a rate that captures the node's events, then restart the kubelet.",
 	References:  kubeletReferences,
@@ -36,5 +36,5 @@ var kubeletEventQPS = factsCheck(check.Meta{
 	if err != nil || qps <= 0 || qps >= defaultEventQPS {
 		return nil, err
 	}
-	return one(s.path, "%s is %d, below the default of %d: events beyond that rate are dropped (CIS 4.2.9)", s.name, qps, defaultEventQPS), nil
+	return one(s.path, "%s is %d, below the default of %d: events beyond that rate are dropped (CIS 4.2.8)", s.name, qps, defaultEventQPS), nil
 })

@@ -16,7 +16,7 @@ var kubeletHostnameOverride = factsCheck(check.Meta{
 	Layer:    check.LayerNode,
 	Severity: check.SeverityInfo,
 	Description: "The kubelet runs with --hostname-override, so the node's name differs from its hostname and " +
-		"certificates issued for one may not match the other (CIS Kubernetes Benchmark 4.2.8, a manual item: " +
+		"certificates issued for one may not match the other (CIS Kubernetes Benchmark 4.2.7, a manual item: " +
 		"review whether the platform needs it).",
 	Remediation: "Remove --hostname-override from the kubelet's command line unless the cloud provider requires it, then restart the kubelet.",
 	References:  kubeletReferences,
@@ -33,5 +33,5 @@ var kubeletHostnameOverride = factsCheck(check.Meta{
 	if err != nil {
 		return nil, err
 	}
-	return one(s.path, "--hostname-override is %q while the node's hostname is %q: review whether it is needed (CIS 4.2.8)", name, f.Hostname), nil
+	return one(s.path, "--hostname-override is %q while the node's hostname is %q: review whether it is needed (CIS 4.2.7)", name, f.Hostname), nil
 })

@@ -16,7 +16,7 @@ var kubeletIPTablesChains = factsCheck(check.Meta{
 	Layer:    check.LayerNode,
 	Severity: check.SeverityLow,
 	Description: "--make-iptables-util-chains or makeIPTablesUtilChains is false, so the kubelet does not keep " +
-		"its iptables utility chains in place (CIS Kubernetes Benchmark 4.2.7). The default is true.",
+		"its iptables utility chains in place (CIS Kubernetes Benchmark 4.2.6). The default is true.",
 	Remediation: "Remove makeIPTablesUtilChains: false from the kubelet configuration file (or set it to true) and remove --make-iptables-util-chains=false, then restart the kubelet.",
 	References:  kubeletReferences,
 }, func(f *nodefacts.Facts) ([]check.Violation, error) {
@@ -32,5 +32,5 @@ var kubeletIPTablesChains = factsCheck(check.Meta{
 	if err != nil || on {
 		return nil, err
 	}
-	return one(s.path, "%s is false: the kubelet does not manage its iptables utility chains (CIS 4.2.7)", s.name), nil
+	return one(s.path, "%s is false: the kubelet does not manage its iptables utility chains (CIS 4.2.6)", s.name), nil
 })

@@ -15,7 +15,7 @@ var kubeletPodPidsLimit = factsCheck(check.Meta{
 	Layer:    check.LayerNode,
 	Severity: check.SeverityLow,
 	Description: "--pod-max-pids or podPidsLimit is unset, or 0 or less (the default, -1, is unlimited), so a " +
-		"single pod can exhaust the node's process IDs (CIS Kubernetes Benchmark 4.2.14).",
+		"single pod can exhaust the node's process IDs (CIS Kubernetes Benchmark 4.2.13).",
 	Remediation: "Set podPidsLimit in the kubelet configuration file to a bound above what the node's pods need, such as 4096, then restart the kubelet.",
 	References: append([]string{
 		"https://kubernetes.io/docs/concepts/policy/pid-limiting/",
@@ -27,11 +27,11 @@ var kubeletPodPidsLimit = factsCheck(check.Meta{
 	}
 	s := k.get("pod-max-pids", "podPidsLimit")
 	if !s.set {
-		return one(s.path, "%s, so pods may start any number of processes (CIS 4.2.14)", s.name), nil
+		return one(s.path, "%s, so pods may start any number of processes (CIS 4.2.13)", s.name), nil
 	}
 	n, err := s.integer()
 	if err != nil || n > 0 {
 		return nil, err
 	}
-	return one(s.path, "%s is %d: pods may start any number of processes (CIS 4.2.14)", s.name, n), nil
+	return one(s.path, "%s is %d: pods may start any number of processes (CIS 4.2.13)", s.name, n), nil
 })

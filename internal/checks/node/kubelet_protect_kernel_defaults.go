@@ -17,7 +17,7 @@ var kubeletProtectKernelDefaults = factsCheck(check.Meta{
 	Severity: check.SeverityLow,
 	Description: "--protect-kernel-defaults or protectKernelDefaults is false or unset (the default is false), so " +
 		"the kubelet modifies kernel parameters that differ from its expectations instead of failing (CIS " +
-		"Kubernetes Benchmark 4.2.6).",
+		"Kubernetes Benchmark 4.2.6 in versions before v1.10, which no longer lists it).",
 	Remediation: "Set the kernel parameters the kubelet expects in /etc/sysctl.d, then set protectKernelDefaults: true in the kubelet configuration file and restart the kubelet.",
 	References:  kubeletReferences,
 }, func(f *nodefacts.Facts) ([]check.Violation, error) {
@@ -27,11 +27,11 @@ var kubeletProtectKernelDefaults = factsCheck(check.Meta{
 	}
 	s := k.get("protect-kernel-defaults", "protectKernelDefaults")
 	if !s.set {
-		return one(s.path, "%s, so protectKernelDefaults defaults to false (CIS 4.2.6)", s.name), nil
+		return one(s.path, "%s, so protectKernelDefaults defaults to false (CIS Kubernetes Benchmark 4.2.6 in versions before v1.10, which no longer lists it)", s.name), nil
 	}
 	on, err := s.boolean()
 	if err != nil || on {
 		return nil, err
 	}
-	return one(s.path, "%s is false: the kubelet overrides kernel parameters instead of refusing to start (CIS 4.2.6)", s.name), nil
+	return one(s.path, "%s is false: the kubelet overrides kernel parameters instead of refusing to start (CIS Kubernetes Benchmark 4.2.6 in versions before v1.10, which no longer lists it)", s.name), nil
 })

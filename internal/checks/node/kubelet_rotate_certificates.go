@@ -16,7 +16,7 @@ var kubeletRotateCertificates = factsCheck(check.Meta{
 	Severity: check.SeverityMedium,
 	Description: "--rotate-certificates or rotateCertificates is false, or unset (its default is false), so the " +
 		"kubelet keeps its client certificate until it expires instead of renewing it through the " +
-		"certificates API (CIS Kubernetes Benchmark 4.2.11).",
+		"certificates API (CIS Kubernetes Benchmark 4.2.10).",
 	Remediation: "Set rotateCertificates: true in the kubelet configuration file (and remove --rotate-certificates=false), then restart the kubelet.",
 	References:  kubeletReferences,
 }, func(f *nodefacts.Facts) ([]check.Violation, error) {
@@ -26,11 +26,11 @@ var kubeletRotateCertificates = factsCheck(check.Meta{
 	}
 	s := k.get("rotate-certificates", "rotateCertificates")
 	if !s.set {
-		return one(s.path, "%s, so rotateCertificates defaults to false: the kubelet's client certificate is never renewed (CIS 4.2.11)", s.name), nil
+		return one(s.path, "%s, so rotateCertificates defaults to false: the kubelet's client certificate is never renewed (CIS 4.2.10)", s.name), nil
 	}
 	on, err := s.boolean()
 	if err != nil || on {
 		return nil, err
 	}
-	return one(s.path, "%s is false: the kubelet's client certificate is never renewed (CIS 4.2.11)", s.name), nil
+	return one(s.path, "%s is false: the kubelet's client certificate is never renewed (CIS 4.2.10)", s.name), nil
 })

@@ -16,7 +16,7 @@ var kubeletRotateServerCertificate = factsCheck(check.Meta{
 	Severity: check.SeverityMedium,
 	Description: "The kubelet's RotateKubeletServerCertificate feature gate is set to false in --feature-gates " +
 		"or featureGates, so the kubelet does not renew its serving certificate (CIS Kubernetes Benchmark " +
-		"4.2.12). The gate is on by default; a gate given on the command line overrides the configuration file.",
+		"4.2.11). The gate is on by default; a gate given on the command line overrides the configuration file.",
 	Remediation: "Remove RotateKubeletServerCertificate=false from --feature-gates and the featureGates of the kubelet configuration file, then restart the kubelet.",
 	References:  kubeletReferences,
 }, func(f *nodefacts.Facts) ([]check.Violation, error) {
@@ -32,5 +32,5 @@ var kubeletRotateServerCertificate = factsCheck(check.Meta{
 	if err != nil || on {
 		return nil, err
 	}
-	return one(s.path, "%s is false: the kubelet does not renew its serving certificate (CIS 4.2.12)", s.name), nil
+	return one(s.path, "%s is false: the kubelet does not renew its serving certificate (CIS 4.2.11)", s.name), nil
 })

@@ -16,7 +16,7 @@ var kubeletServingTLS = factsCheck(check.Meta{
 	Severity: check.SeverityMedium,
 	Description: "The kubelet has neither a serving certificate and key (--tls-cert-file and " +
 		"--tls-private-key-file, or tlsCertFile and tlsPrivateKeyFile) nor serverTLSBootstrap: true, so it " +
-		"serves its API with a self-signed certificate (CIS Kubernetes Benchmark 4.2.10). Setting only one of " +
+		"serves its API with a self-signed certificate (CIS Kubernetes Benchmark 4.2.9). Setting only one of " +
 		"the certificate and the key is reported too.",
 	Remediation: "Set serverTLSBootstrap: true in the kubelet configuration file and approve the kubelet's serving certificate requests, or set tlsCertFile and tlsPrivateKeyFile to a certificate signed by the cluster CA, then restart the kubelet.",
 	References:  kubeletReferences,
@@ -38,9 +38,9 @@ var kubeletServingTLS = factsCheck(check.Meta{
 	case certFile != "" && keyFile != "":
 		return nil, nil
 	case certFile != "":
-		return one(key.path, "%s is set but the private key is not (%s) (CIS 4.2.10)", cert.name, key.name), nil
+		return one(key.path, "%s is set but the private key is not (%s) (CIS 4.2.9)", cert.name, key.name), nil
 	case keyFile != "":
-		return one(cert.path, "%s is set but the certificate is not (%s) (CIS 4.2.10)", key.name, cert.name), nil
+		return one(cert.path, "%s is set but the certificate is not (%s) (CIS 4.2.9)", key.name, cert.name), nil
 	}
 	if boot := k.get("", "serverTLSBootstrap"); boot.set {
 		on, err := boot.boolean()
@@ -48,7 +48,7 @@ var kubeletServingTLS = factsCheck(check.Meta{
 			return nil, err
 		}
 	}
-	return one(cert.path, "%s, and serverTLSBootstrap is not true: the kubelet serves its API with a self-signed certificate (CIS 4.2.10)", cert.name), nil
+	return one(cert.path, "%s, and serverTLSBootstrap is not true: the kubelet serves its API with a self-signed certificate (CIS 4.2.9)", cert.name), nil
 })
 
 // optionalString is a string setting's value, "" when it is not set.

@@ -21,7 +21,7 @@ var kubeletTLSCiphers = factsCheck(check.Meta{
 	Severity: check.SeverityMedium,
 	Description: "--tls-cipher-suites or tlsCipherSuites lists suites that are not ECDHE with AES-GCM or " +
 		"ChaCha20-Poly1305 (or TLS 1.3 suites), or --tls-min-version or tlsMinVersion allows TLS 1.0 or 1.1 " +
-		"(CIS Kubernetes Benchmark 4.2.13). Without a list the kubelet uses Go's default suites, which are strong.",
+		"(CIS Kubernetes Benchmark 4.2.12). Without a list the kubelet uses Go's default suites, which are strong.",
 	Remediation: "List only ECDHE suites with AES-GCM or ChaCha20-Poly1305 in tlsCipherSuites (or remove it to use Go's defaults) and set tlsMinVersion to VersionTLS12 or higher, then restart the kubelet.",
 	References:  kubeletReferences,
 }, func(f *nodefacts.Facts) ([]check.Violation, error) {
@@ -36,7 +36,7 @@ var kubeletTLSCiphers = factsCheck(check.Meta{
 			return nil, err
 		}
 		if v == "VersionTLS10" || v == "VersionTLS11" {
-			out = append(out, one(s.path, "%s is %s: clients may connect with TLS versions that have known weaknesses (CIS 4.2.13)", s.name, v)...)
+			out = append(out, one(s.path, "%s is %s: clients may connect with TLS versions that have known weaknesses (CIS 4.2.12)", s.name, v)...)
 		}
 	}
 	if s := k.get("tls-cipher-suites", "tlsCipherSuites"); s.set {
@@ -52,7 +52,7 @@ var kubeletTLSCiphers = factsCheck(check.Meta{
 		}
 		if len(weak) > 0 {
 			out = append(out, check.Violation{Path: s.path, Message: fmt.Sprintf(
-				"%s allows %s, outside the strong set (CIS 4.2.13)", s.name, strings.Join(weak, ", "))})
+				"%s allows %s, outside the strong set (CIS 4.2.12)", s.name, strings.Join(weak, ", "))})
 		}
 	}
 	return out, nil
