@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/checks"
@@ -109,11 +113,40 @@ func (o *nodeOptions) Validate() error {
 		o.failOn = sev
 	}
 	for _, c := range o.reg.All() {
-		if slices.Contains(c.Inputs(), nodefacts.Kind) {
+		if slices.Contains(c.Inputs(), nodefacts.Kind) || readsOnlyControlPlanePods(c) {
 			o.checks = append(o.checks, c)
 		}
 	}
 	return nil
+}
+
+// readsOnlyControlPlanePods reports whether c is a control-plane flag check: a cluster-layer
+// check that reads Pods and nothing else. On a node, the static pods the facts record stand in
+// for the mirror pods a cluster scan reads, so CIS 1.2-2.x are assessed by `strata node` too.
+func readsOnlyControlPlanePods(c check.Check) bool {
+	in := c.Inputs()
+	return c.Metadata().Layer == check.LayerCluster && len(in) == 1 && in[0] == (schema.GroupKind{Kind: "Pod"})
+}
+
+// staticPods turns the control-plane components the facts record (static pod manifests or
+// running processes) into the kube-system Pods the control-plane checks read.
+func staticPods(f *nodefacts.Facts) []*check.Object {
+	var out []*check.Object
+	for _, name := range slices.Sorted(maps.Keys(f.ControlPlane.Components)) {
+		comp := f.ControlPlane.Components[name]
+		if len(comp.Command) == 0 && len(comp.Args) == 0 {
+			continue
+		}
+		pod := &corev1.Pod{
+			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+			ObjectMeta: metav1.ObjectMeta{Name: name + "-" + f.Hostname, Namespace: "kube-system",
+				Labels: map[string]string{"component": name, "tier": "control-plane"}},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: name, Command: comp.Command, Args: comp.Args}}},
+		}
+		out = append(out, &check.Object{Obj: pod, Meta: &pod.ObjectMeta,
+			Ref: check.Ref{APIVersion: "v1", Kind: "Pod", Namespace: "kube-system", Name: pod.Name}})
+	}
+	return out
 }
 
 // Run collects or reads the facts, evaluates them and writes the report.
@@ -131,7 +164,8 @@ func (o *nodeOptions) Run(ctx context.Context) error {
 		// give the same report.
 	}
 	frameworks := o.fw.Map()
-	p, err := engine.Evaluate(ctx, inventory.NewIndex([]*check.Object{obj}), engine.Options{
+	objs := append([]*check.Object{obj}, staticPods(f)...)
+	p, err := engine.Evaluate(ctx, inventory.NewIndex(objs), engine.Options{
 		Checks:      o.checks,
 		Frameworks:  frameworks,
 		KnownChecks: o.knownCheck,
@@ -145,7 +179,7 @@ func (o *nodeOptions) Run(ctx context.Context) error {
 		ToolVersion: Version(),
 		GeneratedAt: o.now,
 		Sources:     []string{fmt.Sprintf("node %s (root %s)", f.Hostname, f.Root)},
-		Objects:     1,
+		Objects:     len(objs),
 		Frameworks:  frameworks,
 		Datasets:    datasets(),
 	})
