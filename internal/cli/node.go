@@ -176,12 +176,13 @@ func (o *nodeOptions) Run(ctx context.Context) error {
 	}
 	p.Errors = append(inputErrs, p.Errors...)
 	r := report.New(p, report.Meta{
-		ToolVersion: Version(),
-		GeneratedAt: o.now,
-		Sources:     []string{fmt.Sprintf("node %s (root %s)", f.Hostname, f.Root)},
-		Objects:     len(objs),
-		Frameworks:  frameworks,
-		Datasets:    datasets(),
+		ToolVersion:   Version(),
+		GeneratedAt:   o.now,
+		Sources:       []string{fmt.Sprintf("node %s (root %s)", f.Hostname, f.Root)},
+		Objects:       len(objs),
+		Frameworks:    frameworks,
+		FrameworkDefs: o.fw.Frameworks(),
+		Datasets:      datasets(),
 	})
 	out := reportOutput{streams: o.streams, Format: o.Format, Output: o.Output, NoColor: o.NoColor, FailOn: o.failOn}
 	if err := out.write(r); err != nil {

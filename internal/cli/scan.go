@@ -191,13 +191,14 @@ func (o *scanOptions) Run(ctx context.Context) error {
 	p.Errors = append(in.errors, p.Errors...)
 	log.Debug("checks evaluated", "checks", len(o.checks), "findings", len(p.Findings), "took", time.Since(start))
 	r := report.New(p, report.Meta{
-		ToolVersion: Version(),
-		GeneratedAt: o.now,
-		Sources:     in.sources,
-		PSSVersion:  o.pss.String(),
-		Objects:     in.objects,
-		Frameworks:  frameworks,
-		Datasets:    datasets(),
+		ToolVersion:   Version(),
+		GeneratedAt:   o.now,
+		Sources:       in.sources,
+		PSSVersion:    o.pss.String(),
+		Objects:       in.objects,
+		Frameworks:    frameworks,
+		FrameworkDefs: o.fw.Frameworks(),
+		Datasets:      datasets(),
 	})
 	if err := o.write(r); err != nil {
 		return err

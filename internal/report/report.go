@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/strata-sec/strata/internal/check"
+	"github.com/strata-sec/strata/internal/framework"
 	"github.com/strata-sec/strata/internal/posture"
 )
 
@@ -33,6 +34,9 @@ type Meta struct {
 	// Frameworks maps check IDs to the framework controls they implement, so a format can
 	// describe checks that produced no finding; findings' own mappings are merged in.
 	Frameworks map[string][]posture.FrameworkRef
+	// FrameworkDefs are the frameworks whose controls the report rates, from the checks'
+	// coverage; nil rates none.
+	FrameworkDefs []framework.Framework
 }
 
 // Tool identifies the program that wrote the report.
@@ -68,7 +72,11 @@ type Report struct {
 	Exemptions []*posture.Exemption
 	// Frameworks maps check IDs to their framework controls, sorted and without duplicates.
 	Frameworks map[string][]posture.FrameworkRef
-	Summary    Summary
+	// Controls rates every control of Meta.FrameworkDefs, in framework and control order;
+	// ControlSummary counts them per framework.
+	Controls       []ControlCoverage
+	ControlSummary []FrameworkSummary
+	Summary        Summary
 
 	byID map[string]*check.Meta
 }
@@ -108,6 +116,8 @@ func New(p *posture.Posture, meta Meta) *Report {
 	r.indexChecks(p)
 	r.Frameworks = mergeFrameworks(meta.Frameworks, r.Findings, r.Suppressed)
 	r.Summary = summarize(r, meta.Objects)
+	r.Controls = controlCoverage(meta.FrameworkDefs, r.Coverage)
+	r.ControlSummary = summarizeControls(r.Controls)
 	return r
 }
 

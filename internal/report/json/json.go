@@ -26,7 +26,27 @@ type document struct {
 	Coverage      []coverage   `json:"coverage"`
 	Errors        []inputError `json:"errors"`
 	Exemptions    []exemption  `json:"exemptions"`
+	Controls      []control    `json:"controls"`
 	Summary       summary      `json:"summary"`
+}
+
+// control is one framework control rated from the coverage of its checks.
+type control struct {
+	Framework string   `json:"framework"`
+	Control   string   `json:"control"`
+	Title     string   `json:"title"`
+	Status    string   `json:"status"`
+	Reason    string   `json:"reason,omitempty"`
+	Checks    []string `json:"checks"`
+}
+
+// frameworkCounts counts one framework's controls by status.
+type frameworkCounts struct {
+	Framework   string `json:"framework"`
+	Pass        int    `json:"pass"`
+	Fail        int    `json:"fail"`
+	NotAssessed int    `json:"notAssessed"`
+	Error       int    `json:"error"`
 }
 
 type tool struct {
@@ -129,7 +149,8 @@ func build(r *report.Report) (*document, error) {
 		Coverage:      []coverage{},
 		Errors:        []inputError{},
 		Exemptions:    []exemption{},
-		Summary:       newSummary(r.Summary),
+		Controls:      newControls(r.Controls),
+		Summary:       newSummary(r.Summary, r.ControlSummary),
 	}
 	for _, d := range r.Datasets {
 		doc.Datasets = append(doc.Datasets, dataset{Name: d.Name, Date: timestamp(d.Date)})
@@ -245,19 +266,29 @@ type layerCoverage struct {
 }
 
 type summary struct {
-	Findings          int             `json:"findings"`
-	Suppressed        int             `json:"suppressed"`
-	BySeverity        severityCounts  `json:"bySeverity"`
-	ByLayer           layerCounts     `json:"byLayer"`
-	Coverage          []layerCoverage `json:"coverage"`
-	ObjectsScanned    int             `json:"objectsScanned"`
-	ChecksRun         int             `json:"checksRun"`
-	InputErrors       int             `json:"inputErrors"`
-	ExpiredExemptions int             `json:"expiredExemptions"`
-	WorstSeverity     string          `json:"worstSeverity"`
+	Findings          int               `json:"findings"`
+	Suppressed        int               `json:"suppressed"`
+	BySeverity        severityCounts    `json:"bySeverity"`
+	ByLayer           layerCounts       `json:"byLayer"`
+	Coverage          []layerCoverage   `json:"coverage"`
+	ObjectsScanned    int               `json:"objectsScanned"`
+	ChecksRun         int               `json:"checksRun"`
+	InputErrors       int               `json:"inputErrors"`
+	ExpiredExemptions int               `json:"expiredExemptions"`
+	WorstSeverity     string            `json:"worstSeverity"`
+	Frameworks        []frameworkCounts `json:"frameworks"`
 }
 
-func newSummary(s report.Summary) summary {
+func newControls(cs []report.ControlCoverage) []control {
+	out := make([]control, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, control{Framework: c.Framework, Control: c.Control, Title: c.Title, Status: string(c.Status),
+			Reason: redact.String(c.Reason), Checks: append([]string{}, c.Checks...)})
+	}
+	return out
+}
+
+func newSummary(s report.Summary, fws []report.FrameworkSummary) summary {
 	out := summary{
 		Findings:   s.Findings,
 		Suppressed: s.Suppressed,
@@ -281,6 +312,10 @@ func newSummary(s report.Summary) summary {
 	}
 	for _, c := range s.Coverage {
 		out.Coverage = append(out.Coverage, layerCoverage{Layer: string(c.Layer), Pass: c.Pass, Fail: c.Fail, NotAssessed: c.NotAssessed, Error: c.Error})
+	}
+	out.Frameworks = make([]frameworkCounts, 0, len(fws))
+	for _, f := range fws {
+		out.Frameworks = append(out.Frameworks, frameworkCounts{Framework: f.Framework, Pass: f.Pass, Fail: f.Fail, NotAssessed: f.NotAssessed, Error: f.Error})
 	}
 	return out
 }

@@ -26,6 +26,21 @@ func coverage(p *printer, r *report.Report) {
 	p.line(coverageRow(p, "total", totals(r.Summary), false))
 }
 
+// controls prints, per framework, how its controls ended: a benchmark item no check automates,
+// or whose checks this scan did not run, is counted as not assessed, never as passed.
+func controls(p *printer, r *report.Report) {
+	if len(r.ControlSummary) == 0 {
+		return
+	}
+	section(p, "FRAMEWORK CONTROLS")
+	p.line(p.style(dim, fmt.Sprintf("  %-24s %6s %6s %14s %7s", "framework", "pass", "fail", "not-assessed", "error")))
+	for _, f := range r.ControlSummary {
+		p.line(fmt.Sprintf("  %-24s", f.Framework) + cell(p, f.Pass, 6, green) + cell(p, f.Fail, 6, red) +
+			cell(p, f.NotAssessed, 14, yellow) + cell(p, f.Error, 7, red))
+	}
+	p.line(p.style(dim, "  the JSON report lists every control with its status and reason"))
+}
+
 func coverageRow(p *printer, name string, c report.LayerCoverage, colored bool) string {
 	styles := [4]string{green, red, yellow, red}
 	if !colored {

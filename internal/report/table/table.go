@@ -47,6 +47,7 @@ func (o Options) Render(w io.Writer, r *report.Report) error {
 	}
 	suppressed(p, r)
 	coverage(p, r)
+	controls(p, r)
 	notAssessed(p, r)
 	checkErrors(p, r)
 	inputErrors(p, r)
