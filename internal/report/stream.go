@@ -16,7 +16,8 @@ type Splice struct {
 	// before its key: "\n  \"findings\": []".
 	Marker string
 	Len    int
-	Item   func(i int) any
+	// Item builds item i when it is written, so items never all exist at once.
+	Item func(i int) (any, error)
 }
 
 // WriteJSON writes doc as JSON indented by two spaces, without HTML escaping, with each
@@ -40,7 +41,11 @@ func WriteJSON(w io.Writer, doc any, splices ...Splice) error {
 		indent := s.Marker[1 : 1+len(s.Marker)-1-len(strings.TrimLeft(s.Marker[1:], " "))]
 		for n := 0; n < s.Len; n++ {
 			item.Reset()
-			if err := encodeIndented(&item, s.Item(n), indent+"  "); err != nil {
+			v, err := s.Item(n)
+			if err != nil {
+				return err
+			}
+			if err := encodeIndented(&item, v, indent+"  "); err != nil {
 				return err
 			}
 			if n > 0 {

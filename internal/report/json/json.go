@@ -125,11 +125,12 @@ func Render(w io.Writer, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	findings, suppressed := doc.Findings, doc.Suppressed
-	doc.Findings, doc.Suppressed = []finding{}, []finding{}
+	// Findings are converted one at a time as they are written, so a report of a hundred
+	// thousand findings never holds them twice.
+	findings, suppressed := r.Findings, r.Suppressed
 	err = report.WriteJSON(w, doc,
-		report.Splice{Marker: "\n  \"findings\": []", Len: len(findings), Item: func(i int) any { return findings[i] }},
-		report.Splice{Marker: "\n  \"suppressed\": []", Len: len(suppressed), Item: func(i int) any { return suppressed[i] }})
+		report.Splice{Marker: "\n  \"findings\": []", Len: len(findings), Item: func(i int) (any, error) { return newFinding(findings[i]) }},
+		report.Splice{Marker: "\n  \"suppressed\": []", Len: len(suppressed), Item: func(i int) (any, error) { return newFinding(suppressed[i]) }})
 	if err != nil {
 		return fmt.Errorf("write json report: %w", err)
 	}
@@ -154,18 +155,6 @@ func build(r *report.Report) (*document, error) {
 	}
 	for _, d := range r.Datasets {
 		doc.Datasets = append(doc.Datasets, dataset{Name: d.Name, Date: timestamp(d.Date)})
-	}
-	for _, list := range []struct {
-		in  []*posture.Finding
-		out *[]finding
-	}{{r.Findings, &doc.Findings}, {r.Suppressed, &doc.Suppressed}} {
-		for _, f := range list.in {
-			jf, err := newFinding(f)
-			if err != nil {
-				return nil, err
-			}
-			*list.out = append(*list.out, jf)
-		}
 	}
 	for _, c := range r.Coverage {
 		doc.Coverage = append(doc.Coverage, coverage{CheckID: c.CheckID, Status: string(c.Status), Reason: redact.String(c.Reason),

@@ -50,7 +50,7 @@ func Render(w io.Writer, r *report.Report) error {
 	results := log.Runs[0].Results
 	log.Runs[0].Results = []result{}
 	err = report.WriteJSON(w, log, report.Splice{Marker: "\n      \"results\": []", Len: len(results),
-		Item: func(i int) any { return results[i] }})
+		Item: func(i int) (any, error) { return results[i], nil }})
 	if err != nil {
 		return fmt.Errorf("write sarif report: %w", err)
 	}
