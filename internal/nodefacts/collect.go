@@ -34,6 +34,7 @@ func Collect(root string, opts Options) (*Facts, []error) {
 	procs := c.processes()
 	c.kubelet(procs)
 	c.controlPlane(procs)
+	c.auditPolicy()
 	c.files()
 	c.kernel()
 	c.security()

@@ -85,6 +85,46 @@ type ControlPlane struct {
 	// kube-scheduler, etcd) to what was found; a component neither as static pod nor as
 	// process is absent.
 	Components map[string]Component `json:"components,omitempty"`
+	// AuditPolicy is the file named by the kube-apiserver's --audit-policy-file; nil when
+	// the API server is not on this node or has no such flag.
+	AuditPolicy *AuditPolicy `json:"auditPolicy,omitempty"`
+}
+
+// AuditPolicy is the API server's audit policy file and its rules.
+type AuditPolicy struct {
+	// Path is the flag's value, a path on the node.
+	Path string `json:"path"`
+	// Exists is false when no file is at Path; Rules are then empty.
+	Exists bool `json:"exists"`
+	// Error says why a present file could not be read or parsed; Rules are then empty.
+	Error string `json:"error,omitempty"`
+	// Rules are the audit.k8s.io Policy's rules, in order: the API server applies the
+	// first rule that matches a request.
+	Rules []AuditPolicyRule `json:"rules,omitempty"`
+}
+
+// AuditPolicyRule is one rule of an audit policy. An empty list matches everything.
+type AuditPolicyRule struct {
+	// Level is None, Metadata, Request or RequestResponse, as written.
+	Level     string                `json:"level"`
+	Resources []AuditGroupResources `json:"resources,omitempty"`
+	Verbs     []string              `json:"verbs,omitempty"`
+	// Namespaces limit the rule to these namespaces ("" is cluster-scoped resources).
+	Namespaces []string `json:"namespaces,omitempty"`
+	Users      []string `json:"users,omitempty"`
+	UserGroups []string `json:"userGroups,omitempty"`
+	// NonResourceURLs limit a rule without resources or namespaces to non-resource
+	// requests (/healthz, /version...).
+	NonResourceURLs []string `json:"nonResourceURLs,omitempty"`
+}
+
+// AuditGroupResources are resources of one API group ("" is the core group) a rule matches.
+type AuditGroupResources struct {
+	Group string `json:"group"`
+	// Resources are resource names ("secrets", "pods/log", "*"); empty means all of the group.
+	Resources []string `json:"resources,omitempty"`
+	// ResourceNames limit the rule to objects of these names.
+	ResourceNames []string `json:"resourceNames,omitempty"`
 }
 
 // Component is one control-plane component: its static pod manifest and/or its process.

@@ -53,6 +53,8 @@ func TestControlPlaneNodeChecksPass(t *testing.T) {
 		{cpNodeKubeconfigs, "ST-0372/pass/kubeconfigs-600-root.yaml"},
 		{cpNodePKICerts, "ST-0373/pass/certs-644-root.yaml"},
 		{cpNodePKIKeys, "ST-0374/pass/keys-600-root.yaml"},
+		{cpNodeAuditPolicy, "ST-0375/pass/metadata-first-for-secrets.yaml"},
+		{cpNodeAuditPolicy, "ST-0375/pass/narrowed-rules-then-metadata-catch-all.yaml"},
 	} {
 		p := checktest.Scan(t, []check.Check{tc.c}, filepath.Join("testdata", tc.fixture))
 		if len(p.Coverage) != 1 || p.Coverage[0].Status != posture.StatusPass {
