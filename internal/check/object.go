@@ -93,3 +93,24 @@ type Inventory interface {
 	// not-assessed rather than passed.
 	Assessable(gk schema.GroupKind) (ok bool, reason string)
 }
+
+// Deriver is implemented by inventories that keep values derived from them (the NetworkPolicy
+// engine, the RBAC graph), so the several checks that need one build it once per inventory. A
+// derived value must not be modified by its users.
+type Deriver interface {
+	Derive(key any, build func() (any, error)) (any, error)
+}
+
+// Derived returns build's value for inv, computed once when inv is a Deriver.
+func Derived[T any](inv Inventory, key any, build func() (T, error)) (T, error) {
+	d, ok := inv.(Deriver)
+	if !ok {
+		return build()
+	}
+	v, err := d.Derive(key, func() (any, error) { return build() })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}

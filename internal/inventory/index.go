@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"sync"
+
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
@@ -13,6 +15,15 @@ type Index struct {
 	byName map[nameKey]*check.Object
 	// denied records kinds the source could not read, with the reason.
 	denied map[schema.GroupKind]string
+
+	mu      sync.Mutex
+	derived map[any]*derivedValue
+}
+
+type derivedValue struct {
+	once sync.Once
+	v    any
+	err  error
 }
 
 type nameKey struct {
@@ -62,6 +73,24 @@ func (ix *Index) List(gk schema.GroupKind, namespace string) []*check.Object {
 func (ix *Index) Get(gk schema.GroupKind, namespace, name string) (*check.Object, bool) {
 	o, ok := ix.byName[nameKey{gk, namespace, name}]
 	return o, ok
+}
+
+// Derive implements check.Deriver: build runs once per key, and its value (or error) is kept
+// for the inventory's lifetime. The lock is not held while build runs, so a derived value may
+// itself be derived from others (the escalation graph from the RBAC graph).
+func (ix *Index) Derive(key any, build func() (any, error)) (any, error) {
+	ix.mu.Lock()
+	if ix.derived == nil {
+		ix.derived = map[any]*derivedValue{}
+	}
+	d, ok := ix.derived[key]
+	if !ok {
+		d = &derivedValue{}
+		ix.derived[key] = d
+	}
+	ix.mu.Unlock()
+	d.once.Do(func() { d.v, d.err = build() })
+	return d.v, d.err
 }
 
 // Assessable implements check.Inventory.

@@ -39,3 +39,21 @@ func TestIndex(t *testing.T) {
 		t.Errorf("Objects() = %d", len(ix.Objects()))
 	}
 }
+
+func TestDeriveOnceAndNested(t *testing.T) {
+	ix := NewIndex(nil)
+	calls := 0
+	inner := func() (any, error) { calls++; return 1, nil }
+	outer := func() (any, error) {
+		v, err := ix.Derive("inner", inner) // a derived value built from another one
+		return v.(int) + 1, err
+	}
+	for range 3 {
+		if v, err := ix.Derive("outer", outer); err != nil || v.(int) != 2 {
+			t.Fatalf("Derive = %v, %v", v, err)
+		}
+	}
+	if calls != 1 {
+		t.Fatalf("inner built %d times, want once", calls)
+	}
+}

@@ -32,7 +32,15 @@ const maxOwnerHops = 4
 // pods stand for it; a top-level workload with no running pod (scaled to zero, suspended, not
 // yet scheduled) stands in with its template, so its exposure is judged for when it runs. Live
 // pods that have finished (Succeeded or Failed) are left out: they accept no traffic.
+//
+// The engine is built once per inventory and shared by every caller: it must not be modified.
 func FromInventory(inv check.Inventory) (*Engine, error) {
+	return check.Derived(inv, engineKey{}, func() (*Engine, error) { return fromInventory(inv) })
+}
+
+type engineKey struct{}
+
+func fromInventory(inv check.Inventory) (*Engine, error) {
 	var namespaces []Namespace
 	for _, o := range inv.List(namespaceKind, "") {
 		if ns, ok := o.Obj.(*corev1.Namespace); ok {

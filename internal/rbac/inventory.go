@@ -24,7 +24,15 @@ var Kinds = []schema.GroupKind{
 // not know. Aggregated ClusterRoles keep their stored rules when the inventory is a live
 // cluster's (every ClusterRole has a UID and no source file) and are computed otherwise; in
 // that manifest case the built-in ClusterRoles the input does not define are added.
+//
+// The graph is built once per inventory and shared by every caller: it must not be modified.
 func FromInventory(inv check.Inventory) (*Graph, error) {
+	return check.Derived(inv, graphKey{}, func() (*Graph, error) { return fromInventory(inv) })
+}
+
+type graphKey struct{}
+
+func fromInventory(inv check.Inventory) (*Graph, error) {
 	for _, gk := range Kinds {
 		if ok, reason := inv.Assessable(gk); !ok {
 			return nil, fmt.Errorf("read %s: %s", gk.Kind, reason)

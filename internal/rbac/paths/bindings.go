@@ -82,7 +82,15 @@ func SubjectOf(s rbacv1.Subject, bindingNS string) rbac.Subject {
 // Bindings resolves every ClusterRoleBinding, then every RoleBinding, of the inventory. Roles'
 // rules are the effective ones internal/rbac computes: aggregation applied, and the built-in
 // ClusterRoles a manifest set binds without defining them.
+//
+// The result is computed once per inventory and shared by every caller: it must not be modified.
 func Bindings(inv check.Inventory) ([]Binding, error) {
+	return check.Derived(inv, bindingsKey{}, func() ([]Binding, error) { return resolveBindings(inv) })
+}
+
+type bindingsKey struct{}
+
+func resolveBindings(inv check.Inventory) ([]Binding, error) {
 	g, err := rbac.FromInventory(inv)
 	if err != nil {
 		return nil, err

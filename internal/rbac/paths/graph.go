@@ -167,7 +167,15 @@ func gatherFacts(inv check.Inventory, bindings []Binding) *facts {
 }
 
 // Build resolves the inventory's bindings and derives every edge.
+//
+// The graph is built once per inventory and shared by every caller: it must not be modified.
 func Build(inv check.Inventory) (*Graph, error) {
+	return check.Derived(inv, graphKey{}, func() (*Graph, error) { return buildGraph(inv) })
+}
+
+type graphKey struct{}
+
+func buildGraph(inv check.Inventory) (*Graph, error) {
 	bindings, err := Bindings(inv)
 	if err != nil {
 		return nil, err
