@@ -41,15 +41,7 @@ func NewPathsCommand(streams IOStreams) *cobra.Command {
 		Example: "  strata paths deploy/\n  strata paths --from sa:ci/deployer --to secrets --cluster\n" +
 			"  strata paths --to nodes --format dot deploy/ | dot -Tsvg > paths.svg\n" +
 			"  strata paths --format mermaid --cluster",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runOptions(o),
 	}
 	o.AddFlags(cmd)
 	return cmd

@@ -57,15 +57,7 @@ func NewReachCommand(streams IOStreams) *cobra.Command {
 			"  strata reach internet shop/web deploy/\n" +
 			"  strata reach shop/api 169.254.169.254 --port 80/TCP --cluster\n" +
 			"  strata reach --matrix -n shop --format json deploy/",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runOptions(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd

@@ -59,15 +59,7 @@ func newScanCommand(streams IOStreams) *cobra.Command {
 			"  kubectl get deploy -A -o yaml | strata scan --fail-on high -\n" +
 			"  strata scan --cluster --exclude-namespaces 'kube-*'\n" +
 			"  kubectl strata scan --cluster --context prod -n payments --fail-on high",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runOptions(o),
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
