@@ -23,6 +23,19 @@ type Check interface {
 type Env struct {
 	// PSSVersion is the Pod Security Standards version to evaluate (latest by default).
 	PSSVersion psaapi.Version
+	// Images is the image policy of the config file and flags.
+	Images ImagePolicy
+}
+
+// ImagePolicy is what the user trusts about images.
+type ImagePolicy struct {
+	// AllowedRegistries are registry hosts (with an optional path prefix, "ghcr.io/acme") that
+	// images may come from; empty means no allow-list is configured and the check is not
+	// assessed.
+	AllowedRegistries []string
+	// RequireSigned makes unsigned or badly signed images findings; trusted keys are then
+	// configured and image facts carry the verification result.
+	RequireSigned bool
 }
 
 // Workload is a pod spec found in an object, with where it sits in the object.

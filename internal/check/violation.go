@@ -15,6 +15,9 @@ type Violation struct {
 	// Fix is a mechanical fix, as RFC 6902 JSON-patch operations against the object; nil when
 	// the fix needs a human decision.
 	Fix []PatchOp
+	// Severity overrides the check's severity for this violation when set: a vulnerability
+	// check reports each advisory at the severity its record gives. Zero means the check's.
+	Severity Severity
 }
 
 // PatchOp is one RFC 6902 JSON-patch operation.

@@ -186,8 +186,13 @@ func (r *run) record(c check.Check, o *check.Object, vs []check.Violation, err e
 func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool {
 	m := c.Metadata()
 	ptr := check.Pointer(v.Path)
+	sev := m.Severity
+	if v.Severity.Valid() {
+		sev = v.Severity
+	}
 	f := &posture.Finding{
 		Check:      m,
+		Severity:   sev,
 		Object:     o.Ref,
 		Path:       pathString(v),
 		Message:    r.redact(v.Message),

@@ -25,7 +25,9 @@ type FrameworkRef struct {
 
 // Finding is one violation of one check by one object.
 type Finding struct {
-	Check      *check.Meta
+	Check *check.Meta
+	// Severity is the finding's severity: the check's, unless the violation set its own.
+	Severity   check.Severity
 	Object     check.Ref
 	Path       string
 	Message    string
@@ -99,8 +101,8 @@ func (p *Posture) Sort() {
 }
 
 func less(a, b *Finding) bool {
-	if a.Check.Severity != b.Check.Severity {
-		return a.Check.Severity > b.Check.Severity
+	if a.Severity != b.Severity {
+		return a.Severity > b.Severity
 	}
 	if a.Check.ID != b.Check.ID {
 		return a.Check.ID < b.Check.ID

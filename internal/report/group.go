@@ -32,7 +32,7 @@ func (r *Report) ExitCode(failOn check.Severity) int {
 func AtOrAbove(fs []*posture.Finding, least check.Severity) []*posture.Finding {
 	var out []*posture.Finding
 	for _, f := range fs {
-		if f.Check.Severity >= least {
+		if f.Severity >= least {
 			out = append(out, f)
 		}
 	}
@@ -70,7 +70,7 @@ func GroupFindings(fs []*posture.Finding) []LayerGroup {
 		for _, sev := range check.Severities {
 			var in []*posture.Finding
 			for _, f := range fs {
-				if f.Check.Layer == l && f.Check.Severity == sev {
+				if f.Check.Layer == l && f.Severity == sev {
 					in = append(in, f)
 				}
 			}

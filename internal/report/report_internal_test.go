@@ -20,7 +20,7 @@ var (
 )
 
 func finding(m *check.Meta, name string) *posture.Finding {
-	return &posture.Finding{Check: m, Object: check.Ref{APIVersion: "v1", Kind: "Pod", Namespace: "ns", Name: name}, Path: "spec"}
+	return &posture.Finding{Check: m, Severity: m.Severity, Object: check.Ref{APIVersion: "v1", Kind: "Pod", Namespace: "ns", Name: name}, Path: "spec"}
 }
 
 func example() *posture.Posture {

@@ -66,9 +66,9 @@ func summarize(r *Report, objects int) Summary {
 		s.ByLayer[l] = 0
 	}
 	for _, f := range r.Findings {
-		s.BySeverity[f.Check.Severity]++
+		s.BySeverity[f.Severity]++
 		s.ByLayer[f.Check.Layer]++
-		s.WorstSeverity = max(s.WorstSeverity, f.Check.Severity)
+		s.WorstSeverity = max(s.WorstSeverity, f.Severity)
 	}
 	// Coverage counts come from Results, so a check without a recorded outcome counts as an
 	// error here too, as it does in every format.

@@ -179,7 +179,7 @@ func newFinding(f *posture.Finding) (finding, error) {
 		Slug:        f.Check.Slug,
 		Title:       redact.String(f.Check.Title),
 		Layer:       string(f.Check.Layer),
-		Severity:    f.Check.Severity.String(),
+		Severity:    f.Severity.String(),
 		Object:      object{APIVersion: f.Object.APIVersion, Kind: f.Object.Kind, Namespace: f.Object.Namespace, Name: f.Object.Name, UID: f.Object.UID},
 		Path:        redact.String(f.Path),
 		Message:     redact.String(f.Message),

@@ -60,14 +60,14 @@ func TestFixValues(t *testing.T) {
 	m := reporttest.Privileged
 	ref := check.Ref{APIVersion: "v1", Kind: "Pod", Namespace: "a", Name: "b"}
 	p := &posture.Posture{Checks: []*check.Meta{m}, Findings: []*posture.Finding{
-		{Check: m, Object: ref, Path: "x", Fix: []check.PatchOp{
+		{Check: m, Severity: m.Severity, Object: ref, Path: "x", Fix: []check.PatchOp{
 			{Op: "replace", Path: "/a", Value: false},
 			{Op: "replace", Path: "/b", Value: 0},
 			{Op: "add", Path: "/c", Value: ""},
 			{Op: "add", Path: "/d"},
 			{Op: "remove", Path: "/e", Value: "ignored"},
 		}},
-		{Check: m, Object: ref, Path: "y"},
+		{Check: m, Severity: m.Severity, Object: ref, Path: "y"},
 	}}
 	var doc struct {
 		Findings []map[string]encjson.RawMessage `json:"findings"`

@@ -174,5 +174,10 @@ func Posture() *posture.Posture {
 		},
 		Exemptions: []*posture.Exemption{expired, annotation},
 	}
+	for _, fs := range [][]*posture.Finding{p.Findings, p.Suppressed} {
+		for _, f := range fs {
+			f.Severity = f.Check.Severity
+		}
+	}
 	return p
 }

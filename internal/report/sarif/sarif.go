@@ -157,7 +157,7 @@ func (b *builder) result(f *posture.Finding) (result, error) {
 	res := result{
 		RuleID:              f.Check.ID,
 		RuleIndex:           b.index[f.Check.ID],
-		Level:               level(f.Check.Severity),
+		Level:               level(f.Severity),
 		Message:             message{Text: msg},
 		Locations:           []location{loc},
 		PartialFingerprints: map[string]string{fingerprintKey: report.Fingerprint(f)},

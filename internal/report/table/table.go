@@ -123,8 +123,8 @@ func findings(p *printer, r *report.Report) error {
 // finding prints one finding: severity and check on the first line, then object and location,
 // field path, message, remediation and patch under it.
 func finding(p *printer, f *posture.Finding) error {
-	sev := strings.ToUpper(f.Check.Severity.String())
-	label := p.style(severityStyle[f.Check.Severity], fmt.Sprintf("%-8s", sev))
+	sev := strings.ToUpper(f.Severity.String())
+	label := p.style(severityStyle[f.Severity], fmt.Sprintf("%-8s", sev))
 	p.line("")
 	p.line("  " + label + "  " + p.style(bold, f.Check.ID) + " " + text(f.Check.Title))
 	pad := strings.Repeat(" ", indent)
@@ -180,7 +180,7 @@ func suppressed(p *printer, r *report.Report) {
 		if loc := report.Where(f.Location); loc != "" {
 			where += " in " + text(loc)
 		}
-		p.line(fmt.Sprintf("  %-8s  %s %s", strings.ToUpper(f.Check.Severity.String()), f.Check.ID, where))
+		p.line(fmt.Sprintf("  %-8s  %s %s", strings.ToUpper(f.Severity.String()), f.Check.ID, where))
 		if e := f.Exemption; e != nil {
 			p.wrapped(indent, "", text(fmt.Sprintf("exempted by %s: %s", e.Source, e.Reason)))
 		}

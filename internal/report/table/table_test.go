@@ -78,7 +78,7 @@ func TestVerdict(t *testing.T) {
 	m := reporttest.SharedPID
 	ref := check.Ref{APIVersion: "v1", Kind: "Pod", Namespace: "a", Name: "b"}
 	withFinding := &posture.Posture{Checks: []*check.Meta{m},
-		Findings: []*posture.Finding{{Check: m, Object: ref, Message: "x"}},
+		Findings: []*posture.Finding{{Check: m, Severity: m.Severity, Object: ref, Message: "x"}},
 		Coverage: []posture.Coverage{{CheckID: m.ID, Status: posture.StatusFail, Evaluated: 1, Failed: 1}}}
 	clean := &posture.Posture{Checks: []*check.Meta{m},
 		Coverage: []posture.Coverage{{CheckID: m.ID, Status: posture.StatusPass, Evaluated: 1}}}
