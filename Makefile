@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X github.com/strata-sec/strata/internal/cli.version=$(VERSION)
 
-.PHONY: build test golden docs bench fuzz vet fmt-check testcluster-build testcluster testcluster-down
+.PHONY: deps build test golden docs bench fuzz vet fmt-check testcluster-build testcluster testcluster-down
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/strata ./cmd/strata
@@ -11,8 +11,13 @@ build:
 
 # Every test: unit, fixtures and goldens, PSS conformance, docs freshness, CLI end to end, and
 # the live-cluster tests against a real kube-apiserver and etcd built from pinned modules.
-test: testcluster-build
+test: deps testcluster-build
 	$(GO) test -count=1 -timeout 30m ./...
+
+# Debian packages the tests use (Chromium for the dashboard, PostgreSQL for the ledger), installed
+# with apt-get when missing.
+deps:
+	scripts/deps.sh
 
 # Build etcd, kube-apiserver and kube-controller-manager once into .cache/testcluster, keyed by
 # version (a cold kube-apiserver build takes ~15 minutes; later runs reuse the binaries).
