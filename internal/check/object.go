@@ -54,6 +54,9 @@ type Object struct {
 	Source Location
 	// Positions locates individual fields; nil when the source has no positions.
 	Positions Positions
+	// Manager is the field manager of the object's most recent managedFields entry, set by
+	// live sources; empty when unknown.
+	Manager string
 }
 
 // LocationOf returns the source location of the field at pointer, falling back to the nearest

@@ -28,6 +28,8 @@ type Config struct {
 	MinSeverity string      `yaml:"minSeverity"`
 	PSSVersion  string      `yaml:"pssVersion"`
 	Exemptions  []Exemption `yaml:"exemptions"`
+	// Images is what the user trusts about container images; see images.go.
+	Images Images `yaml:"images"`
 }
 
 // Exemption is an accepted risk for some checks on the objects its patterns match.
@@ -110,6 +112,7 @@ func Parse(file string, data []byte) (*Config, error) {
 			errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf("exemption %d: %v", i+1, err)})
 		}
 	}
+	errs = append(errs, cfg.Images.validate(file, doc)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -89,42 +89,62 @@ func Evaluate(ctx context.Context, inv Inventory, opts Options) (*posture.Postur
 }
 
 func (r *run) evalObject(o *check.Object, workloads []check.Check, objects []check.ObjectEvaluator) {
-	if len(workloads) > 0 && !r.controlledByWorkload(o) {
+	skip := len(workloads) == 0 || controlledByWorkload(r.inv, o)
+	evalObjectChecks(&r.opts.Env, o, skip, workloads, objects, func(c check.Check, vs []check.Violation, err error) {
+		r.record(c, o, vs, err)
+	})
+}
+
+// evalObjectChecks runs the workload checks (unless skipWorkloads) and the object checks on o
+// and passes each result that counts to emit: every workload check when o embeds a pod spec,
+// and the object checks that apply to o or failed.
+func evalObjectChecks(env *check.Env, o *check.Object, skipWorkloads bool, workloads []check.Check, objects []check.ObjectEvaluator,
+	emit func(c check.Check, vs []check.Violation, err error)) {
+	if !skipWorkloads {
 		if t, ok := podspec.Extract(o.Obj); ok {
 			w := &check.Workload{Object: o, Meta: t.Meta, Spec: t.Spec, Path: t.Path}
 			for _, c := range workloads {
 				wc := c.(*check.WorkloadCheck)
-				vs, err := safely(func() ([]check.Violation, error) { return wc.Run(&r.opts.Env, w) })
-				r.record(c, o, vs, err)
+				vs, err := safely(func() ([]check.Violation, error) { return wc.Run(env, w) })
+				emit(c, vs, err)
 			}
 		}
 	}
 	for _, c := range objects {
 		var applies bool
 		vs, err := safely(func() (vs []check.Violation, err error) {
-			applies, vs, err = c.EvaluateObject(&r.opts.Env, o)
+			applies, vs, err = c.EvaluateObject(env, o)
 			return vs, err
 		})
 		if applies || err != nil {
-			r.record(c, o, vs, err)
+			emit(c, vs, err)
 		}
 	}
+}
+
+// controllerOf returns the kind, namespace and name of o's controller, from its controller
+// ownerReference.
+func controllerOf(o *check.Object) (metav1.OwnerReference, schema.GroupKind, bool) {
+	if o.Meta == nil {
+		return metav1.OwnerReference{}, schema.GroupKind{}, false
+	}
+	ref := metav1.GetControllerOf(o.Meta)
+	if ref == nil {
+		return metav1.OwnerReference{}, schema.GroupKind{}, false
+	}
+	return *ref, schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind(), true
 }
 
 // controlledByWorkload reports whether o's controller (a Deployment's ReplicaSet, a ReplicaSet's
 // Pod, a CronJob's Job) is itself in the inventory and embeds a pod template. The controller's
 // template is then where a finding belongs and where the fix goes; evaluating the copies too
 // would report one problem three times.
-func (r *run) controlledByWorkload(o *check.Object) bool {
-	if o.Meta == nil {
+func controlledByWorkload(inv check.Inventory, o *check.Object) bool {
+	ref, gk, ok := controllerOf(o)
+	if !ok {
 		return false
 	}
-	ref := metav1.GetControllerOf(o.Meta)
-	if ref == nil {
-		return false
-	}
-	gk := schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind()
-	owner, ok := r.inv.Get(gk, o.Ref.Namespace, ref.Name)
+	owner, ok := inv.Get(gk, o.Ref.Namespace, ref.Name)
 	if !ok || (ref.UID != "" && owner.Ref.UID != "" && string(ref.UID) != owner.Ref.UID) {
 		return false
 	}
@@ -134,12 +154,9 @@ func (r *run) controlledByWorkload(o *check.Object) bool {
 
 func (r *run) evalCluster(c *check.ClusterCheck) {
 	t := r.tallies[c.ID]
-	for _, gk := range c.Reads {
-		if ok, reason := r.inv.Assessable(gk); !ok {
-			r.p.Coverage = append(r.p.Coverage, posture.Coverage{CheckID: c.ID, Status: posture.StatusNotAssessed,
-				Reason: fmt.Sprintf("cannot read %s: %s", kindName(gk), reason)})
-			return
-		}
+	if denied := deniedReads(r.inv, c); denied != "" {
+		r.p.Coverage = append(r.p.Coverage, posture.Coverage{CheckID: c.ID, Status: posture.StatusNotAssessed, Reason: denied})
+		return
 	}
 	ovs, err := safely(func() ([]check.ObjectViolation, error) { return c.Run(&r.opts.Env, r.inv) })
 	if reason, ok := check.NotAssessedReason(err); ok {
@@ -157,6 +174,16 @@ func (r *run) evalCluster(c *check.ClusterCheck) {
 		}
 	}
 	t.failed += len(failed)
+}
+
+// deniedReads says why c cannot run when one of the kinds it reads cannot be read.
+func deniedReads(inv check.Inventory, c *check.ClusterCheck) string {
+	for _, gk := range c.Reads {
+		if ok, reason := inv.Assessable(gk); !ok {
+			return fmt.Sprintf("cannot read %s: %s", kindName(gk), reason)
+		}
+	}
+	return ""
 }
 
 // record adds one object's result for one check.
@@ -184,23 +211,8 @@ func (r *run) record(c check.Check, o *check.Object, vs []check.Violation, err e
 // addFinding turns a violation into a finding, suppressed when an exemption applies. It reports
 // whether the finding counts as a failure.
 func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool {
-	m := c.Metadata()
-	ptr := check.Pointer(v.Path)
-	sev := m.Severity
-	if v.Severity.Valid() {
-		sev = v.Severity
-	}
-	f := &posture.Finding{
-		Check:      m,
-		Severity:   sev,
-		Object:     o.Ref,
-		Path:       pathString(v),
-		Message:    r.redact(v.Message),
-		Fix:        v.Fix,
-		Location:   o.LocationOf(ptr),
-		Frameworks: r.opts.Frameworks[m.ID],
-	}
-	if e := r.ex.match(m.ID, o); e != nil {
+	f := newFinding(c.Metadata(), o, v, r.redact(v.Message), r.opts.Frameworks)
+	if e := r.ex.match(f.Check.ID, o); e != nil {
 		e.Used++
 		f.Exemption = e
 		r.p.Suppressed = append(r.p.Suppressed, f)
@@ -208,6 +220,25 @@ func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool
 	}
 	r.p.Findings = append(r.p.Findings, f)
 	return true
+}
+
+// newFinding builds the finding for violation v of the check m by o; msg is v's message,
+// redacted.
+func newFinding(m *check.Meta, o *check.Object, v check.Violation, msg string, fw map[string][]posture.FrameworkRef) *posture.Finding {
+	sev := m.Severity
+	if v.Severity.Valid() {
+		sev = v.Severity
+	}
+	return &posture.Finding{
+		Check:      m,
+		Severity:   sev,
+		Object:     o.Ref,
+		Path:       pathString(v),
+		Message:    msg,
+		Fix:        v.Fix,
+		Location:   o.LocationOf(check.Pointer(v.Path)),
+		Frameworks: fw[m.ID],
+	}
 }
 
 func (r *run) redact(msg string) string {
@@ -236,47 +267,52 @@ func (r *run) finish() *posture.Posture {
 		if have[m.ID] {
 			continue
 		}
-		t := r.tallies[m.ID]
-		cov := posture.Coverage{CheckID: m.ID, Evaluated: t.evaluated, Failed: t.failed, Errors: t.errs}
-		switch {
-		case len(t.errs) > 0:
-			cov.Status = posture.StatusError
-			cov.Reason = fmt.Sprintf("%d internal error(s)", len(t.errs))
-		case t.failed > 0:
-			cov.Status = posture.StatusFail
-		case t.evaluated > 0 && r.deniedInput(c) != "":
-			// Nothing failed in what could be read, but part of the input could not be: that
-			// is not a pass.
-			cov.Status = posture.StatusNotAssessed
-			cov.Reason = fmt.Sprintf("partly assessed (%d objects, no findings); %s", t.evaluated, r.deniedInput(c))
-		case t.evaluated == 0 && t.notAssessed != "":
-			cov.Status = posture.StatusNotAssessed
-			cov.Reason = t.notAssessed
-		case t.evaluated == 0:
-			cov.Status = posture.StatusNotAssessed
-			cov.Reason = r.notAssessedReason(c)
-		default:
-			cov.Status = posture.StatusPass
-		}
-		r.p.Coverage = append(r.p.Coverage, cov)
+		r.p.Coverage = append(r.p.Coverage, coverageOf(r.inv, c, r.tallies[m.ID]))
 	}
 	r.p.Exemptions = r.ex.all()
 	r.p.Sort()
 	return r.p
 }
 
+// coverageOf turns a check's tally into its coverage.
+func coverageOf(inv check.Inventory, c check.Check, t *tally) posture.Coverage {
+	m := c.Metadata()
+	cov := posture.Coverage{CheckID: m.ID, Evaluated: t.evaluated, Failed: t.failed, Errors: t.errs}
+	switch {
+	case len(t.errs) > 0:
+		cov.Status = posture.StatusError
+		cov.Reason = fmt.Sprintf("%d internal error(s)", len(t.errs))
+	case t.failed > 0:
+		cov.Status = posture.StatusFail
+	case t.evaluated > 0 && deniedInput(inv, c) != "":
+		// Nothing failed in what could be read, but part of the input could not be: that
+		// is not a pass.
+		cov.Status = posture.StatusNotAssessed
+		cov.Reason = fmt.Sprintf("partly assessed (%d objects, no findings); %s", t.evaluated, deniedInput(inv, c))
+	case t.evaluated == 0 && t.notAssessed != "":
+		cov.Status = posture.StatusNotAssessed
+		cov.Reason = t.notAssessed
+	case t.evaluated == 0:
+		cov.Status = posture.StatusNotAssessed
+		cov.Reason = notAssessedReason(inv, c)
+	default:
+		cov.Status = posture.StatusPass
+	}
+	return cov
+}
+
 // deniedInput names the first input kind of c the inventory could not read, with the reason.
-func (r *run) deniedInput(c check.Check) string {
+func deniedInput(inv check.Inventory, c check.Check) string {
 	for _, gk := range c.Inputs() {
-		if ok, reason := r.inv.Assessable(gk); !ok {
+		if ok, reason := inv.Assessable(gk); !ok {
 			return fmt.Sprintf("cannot read %s: %s", kindName(gk), reason)
 		}
 	}
 	return ""
 }
 
-func (r *run) notAssessedReason(c check.Check) string {
-	if denied := r.deniedInput(c); denied != "" {
+func notAssessedReason(inv check.Inventory, c check.Check) string {
+	if denied := deniedInput(inv, c); denied != "" {
 		return denied
 	}
 	var names []string

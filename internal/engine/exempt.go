@@ -90,20 +90,32 @@ func (ex *exemptions) annotation(o *check.Object) *posture.Exemption {
 	if e, done := ex.byObject[o]; done {
 		return e
 	}
-	ex.byObject[o] = nil
+	e, bad := parseAnnotation(o, ex.resolve)
+	ex.byObject[o] = e
+	if bad != nil {
+		ex.p.Errors = append(ex.p.Errors, *bad)
+	}
+	if e != nil {
+		ex.order = append(ex.order, e)
+	}
+	return e
+}
+
+// parseAnnotation reads o's exemption annotations: the exemption they declare, nil when there
+// is none, or the input error that kept a malformed one from applying.
+func parseAnnotation(o *check.Object, resolve func(string) (string, bool)) (*posture.Exemption, *posture.InputError) {
 	if o.Meta == nil {
-		return nil
+		return nil, nil
 	}
 	ann := o.Meta.GetAnnotations()
 	names, ok := ann[AnnotationExempt]
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	loc := o.LocationOf("/metadata/annotations/" + strings.ReplaceAll(AnnotationExempt, "/", "~1"))
-	fail := func(format string, args ...any) *posture.Exemption {
-		ex.p.Errors = append(ex.p.Errors, posture.InputError{File: loc.File, Line: loc.Line,
-			Message: fmt.Sprintf("%s: %s", o.Ref, fmt.Sprintf(format, args...))})
-		return nil
+	fail := func(format string, args ...any) (*posture.Exemption, *posture.InputError) {
+		return nil, &posture.InputError{File: loc.File, Line: loc.Line,
+			Message: fmt.Sprintf("%s: %s", o.Ref, fmt.Sprintf(format, args...))}
 	}
 	reason := strings.TrimSpace(ann[AnnotationExemptReason])
 	if reason == "" {
@@ -115,15 +127,13 @@ func (ex *exemptions) annotation(o *check.Object) *posture.Exemption {
 		if n == "" {
 			continue
 		}
-		id, ok := ex.resolve(n)
+		id, ok := resolve(n)
 		if !ok {
 			return fail("annotation %s names unknown check %q; exemption not applied", AnnotationExempt, n)
 		}
 		e.Checks = append(e.Checks, id)
 	}
-	ex.byObject[o] = e
-	ex.order = append(ex.order, e)
-	return e
+	return e, nil
 }
 
 func (ex *exemptions) resolve(name string) (string, bool) {

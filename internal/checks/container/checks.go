@@ -9,5 +9,14 @@ func Checks() []check.Check {
 		imageNotPinnedByDigest,
 		imagePullPolicyNotAlways,
 		implicitImageRegistry,
+		imageRunsAsRoot,
+		shellInImage,
+		packageManagerInImage,
+		networkToolsInImage,
+		setuidInImage,
+		credentialsInImage,
+		vulnerablePackages,
+		untrustedRegistry,
+		unsignedImage,
 	}
 }

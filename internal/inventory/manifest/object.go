@@ -168,6 +168,10 @@ func decodeTyped(data []byte, apiVersion, kind string) (runtime.Object, error) {
 	}
 	gvk := gv.WithKind(kind)
 	obj, err := newTyped(gvk, scheme.Scheme)
+	var unsupported *unsupportedVersionError
+	if errors.As(err, &unsupported) {
+		return nil, err
+	}
 	if err != nil {
 		m := map[string]any{}
 		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &m); err != nil {
