@@ -26,6 +26,7 @@ func newDBCommand(streams IOStreams) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newDBUpdateCommand(streams))
+	cmd.AddCommand(newDBImportCommand(streams))
 	return cmd
 }
 
