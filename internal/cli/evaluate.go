@@ -50,7 +50,7 @@ func (o reportOutput) status(p *posture.Posture) error {
 		return nil
 	}
 	for _, f := range p.Findings {
-		if f.Check.Severity >= o.FailOn {
+		if f.Severity >= o.FailOn {
 			return &exitError{code: ExitFindings}
 		}
 	}

@@ -58,6 +58,8 @@ func NewRootCommand(streams IOStreams, name string) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(newScanCommand(streams), newChecksCommand(streams), newVersionCommand(streams), newDBCommand(streams), NewReachCommand(streams),
 		NewWhoCanCommand(streams), NewAccessCommand(streams), NewPathsCommand(streams), newNodeCommand(streams))
+	root.AddCommand(newImageCommand(streams), newSBOMCommand(streams))
+	root.AddCommand(newDiffCommand(streams))
 	return root
 }
 

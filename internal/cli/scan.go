@@ -26,6 +26,7 @@ type scanOptions struct {
 	streams    IOStreams
 	selection  selectionFlags
 	cluster    clusterFlags
+	images     scanImageFlags
 	Paths      []string
 	Format     string
 	Output     string
@@ -75,6 +76,7 @@ func (o *scanOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.MaxFile, "max-file-size", "32Mi", "largest input file read (a quantity such as 32Mi)")
 	o.selection.AddFlags(fs)
 	o.cluster.AddFlags(fs)
+	o.images.AddFlags(fs)
 }
 
 // Complete loads the registry, framework data and config file, and lets the config file fill
@@ -91,6 +93,7 @@ func (o *scanOptions) Complete(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("load framework data: %w", err)
 	}
 	if o.ConfigFile == "" {
+		o.images.complete(cmd.Flags(), nil)
 		return nil
 	}
 	if o.cfg, err = config.Load(o.ConfigFile); err != nil {
@@ -104,6 +107,7 @@ func (o *scanOptions) Complete(cmd *cobra.Command, args []string) error {
 	fill("fail-on", o.cfg.FailOn, &o.FailOn)
 	fill("min-severity", o.cfg.MinSeverity, &o.selection.MinSeverity)
 	fill("pss-version", o.cfg.PSSVersion, &o.PSSVersion)
+	o.images.complete(cmd.Flags(), o.cfg)
 	return nil
 }
 
@@ -116,6 +120,9 @@ func (o *scanOptions) Validate() error {
 		return usageErrorf("scan needs at least one path (a file, a directory, or - for stdin), or --cluster")
 	}
 	if _, err := lookupFormat(o.Format); err != nil {
+		return err
+	}
+	if err := o.images.validate(); err != nil {
 		return err
 	}
 	if o.FailOn != "none" {
@@ -168,10 +175,13 @@ func (o *scanOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := o.addImages(ctx, in); err != nil {
+		return err
+	}
 	frameworks := o.fw.Map()
 	p, err := engine.Evaluate(ctx, in.inv, engine.Options{
 		Checks:      o.checks,
-		Env:         check.Env{PSSVersion: o.pss},
+		Env:         check.Env{PSSVersion: o.pss, Images: o.images.imagePolicy()},
 		Frameworks:  frameworks,
 		Exemptions:  o.exemptions,
 		KnownChecks: o.knownCheck,
