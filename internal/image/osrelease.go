@@ -38,8 +38,10 @@ func parseOSRelease(b []byte) imagefacts.OS {
 }
 
 // ecosystem returns the OSV ecosystem and release for packages of a distribution's package
-// manager: Debian "12", Ubuntu "22.04", Alpine "v3.19"; rpm distributions use "Red Hat" with
-// the release as "<os id>:<version id>" ("rhel:9.3", "fedora:40").
+// manager: Debian "12", Ubuntu "22.04", Alpine "v3.19", Rocky Linux and AlmaLinux "9"; other
+// rpm distributions use "Red Hat" with the release as "<os id>:<version id>" ("rhel:9.3"),
+// which OSV's Red Hat records (named by product stream) do not match: the vulnerability
+// check then says the packages could not be judged.
 func ecosystem(os imagefacts.OS, manager string) (string, string) {
 	switch manager {
 	case "dpkg":
@@ -55,8 +57,14 @@ func ecosystem(os imagefacts.OS, manager string) (string, string) {
 		}
 		return imagefacts.EcosystemAlpine, ""
 	case "rpm":
-		if os.ID == "" {
+		major, _, _ := strings.Cut(os.VersionID, ".")
+		switch os.ID {
+		case "":
 			return imagefacts.EcosystemRPM, ""
+		case "rocky":
+			return "Rocky Linux", major
+		case "almalinux":
+			return "AlmaLinux", major
 		}
 		return imagefacts.EcosystemRPM, os.ID + ":" + os.VersionID
 	}

@@ -105,7 +105,9 @@ func TestEcosystems(t *testing.T) {
 		{imagefacts.OS{ID: "debian", VersionID: "11.9"}, "dpkg", "Debian", "11"},
 		{imagefacts.OS{ID: "ubuntu", VersionID: "22.04"}, "dpkg", "Ubuntu", "22.04"},
 		{imagefacts.OS{ID: "alpine", VersionID: "3.19.1"}, "apk", "Alpine", "v3.19"},
-		{imagefacts.OS{ID: "rocky", VersionID: "9.3"}, "rpm", "Red Hat", "rocky:9.3"},
+		{imagefacts.OS{ID: "rocky", VersionID: "9.3"}, "rpm", "Rocky Linux", "9"},
+		{imagefacts.OS{ID: "almalinux", VersionID: "8.10"}, "rpm", "AlmaLinux", "8"},
+		{imagefacts.OS{ID: "rhel", VersionID: "9.3"}, "rpm", "Red Hat", "rhel:9.3"},
 	} {
 		if eco, dist := ecosystem(tc.os, tc.mgr); eco != tc.eco || dist != tc.dist {
 			t.Errorf("%+v %s: %s %s", tc.os, tc.mgr, eco, dist)

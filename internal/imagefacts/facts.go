@@ -178,6 +178,10 @@ type VulnDB struct {
 	// Date is when the database was imported; Records how many advisories it held.
 	Date    metav1.Time `json:"date"`
 	Records int         `json:"records"`
+	// Unmatched says which of the image's packages the database could not judge ("Red Hat:
+	// rhel:9.3: 212 packages: the database holds no advisories for it"): the vulnerability
+	// check then never reads the image as clean.
+	Unmatched []string `json:"unmatched,omitempty"`
 }
 
 // Signature is the result of verifying an image's signatures against trusted keys.

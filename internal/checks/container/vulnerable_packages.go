@@ -57,9 +57,16 @@ func runVulnerablePackages(_ *check.Env, _ *check.Object, f *imagefacts.Facts) (
 		return nil, check.NotAssessedf("image %s: %d package database(s) unreadable (%s); no match among the packages that were read (%s)",
 			f.Name, len(f.PackageErrors), f.PackageErrors[0], db)
 	}
+	if len(f.Vulnerabilities) == 0 && len(f.VulnDB.Unmatched) > 0 {
+		return nil, check.NotAssessedf("image %s: packages the database cannot judge: %s; no match among the others (%s)",
+			f.Name, strings.Join(f.VulnDB.Unmatched, "; "), db)
+	}
 	incomplete := ""
 	if n := len(f.PackageErrors); n > 0 {
 		incomplete = fmt.Sprintf("; matching incomplete: %d package database(s) unreadable", n)
+	}
+	if n := len(f.VulnDB.Unmatched); n > 0 {
+		incomplete += fmt.Sprintf("; matching incomplete: %s", strings.Join(f.VulnDB.Unmatched, "; "))
 	}
 	vs := make([]check.Violation, 0, len(f.Vulnerabilities))
 	for i, v := range f.Vulnerabilities {

@@ -124,6 +124,10 @@ func (db *DB) Match(pkgs []imagefacts.Package, os imagefacts.OS) ([]imagefacts.V
 		return nil, nil, err
 	}
 	info := db.Info()
+	for _, u := range res.Unmatched {
+		info.Unmatched = append(info.Unmatched, fmt.Sprintf("%s: %d package(s) (%s): %s",
+			u.Ecosystem, u.Packages, strings.Join(u.Examples, ", "), u.Reason))
+	}
 	return res.Vulnerabilities, &info, nil
 }
 
