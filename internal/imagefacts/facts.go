@@ -86,7 +86,7 @@ type Config struct {
 	EnvNames []string `json:"envNames,omitempty"`
 	// CredentialEnv are the env names that look like credentials (PASSWORD, TOKEN, SECRET,
 	// API_KEY, ...) and have a non-empty value. The values are never kept.
-	CredentialEnv []string `json:"credentialEnv,omitempty"`
+	CredentialEnv []string          `json:"credentialEnv,omitempty"`
 	Labels        map[string]string `json:"labels,omitempty"`
 	Created       string            `json:"created,omitempty"`
 }

@@ -58,18 +58,18 @@ func TestNotAssessed(t *testing.T) {
 		docs   []string
 		reason string
 	}{
-		"root: no image facts":       {imageRunsAsRoot, []string{podOf}, "no Image facts in the input"},
-		"root: analysis failed":      {imageRunsAsRoot, []string{podOf, failed}, "0 container(s) judged, none runs as root, but no usable image facts for registry.example.com/a:1 (analysis failed), registry.example.com/b:1 (no facts)"},
-		"root: partly, no finding":   {imageRunsAsRoot, []string{podOf, failed, nonRootB}, "1 container(s) judged, none runs as root, but no usable image facts for registry.example.com/a:1 (analysis failed)"},
-		"shell: analysis failed":     {shellInImage, []string{failed}, "image registry.example.com/a:1 could not be analysed: fetch manifest: 401 Unauthorized"},
-		"credentials: failed":        {credentialsInImage, []string{failed}, "could not be analysed"},
-		"vulns: no database":         {vulnerablePackages, []string{rootB}, "no vulnerability database imported; run strata db import PATH"},
-		"vulns: unreadable packages": {vulnerablePackages, []string{imageDoc("x:1", "packageErrors: [\"/var/lib/dpkg/status: truncated\"]\nvulnDB: {name: osv, date: \"2026-01-01T00:00:00Z\"}\n")}, "image x:1: 1 package database(s) unreadable (/var/lib/dpkg/status: truncated); no match among the packages that were read (osv of 2026-01-01)"},
+		"root: no image facts":                      {imageRunsAsRoot, []string{podOf}, "no Image facts in the input"},
+		"root: analysis failed":                     {imageRunsAsRoot, []string{podOf, failed}, "0 container(s) judged, none runs as root, but no usable image facts for registry.example.com/a:1 (analysis failed), registry.example.com/b:1 (no facts)"},
+		"root: partly, no finding":                  {imageRunsAsRoot, []string{podOf, failed, nonRootB}, "1 container(s) judged, none runs as root, but no usable image facts for registry.example.com/a:1 (analysis failed)"},
+		"shell: analysis failed":                    {shellInImage, []string{failed}, "image registry.example.com/a:1 could not be analysed: fetch manifest: 401 Unauthorized"},
+		"credentials: failed":                       {credentialsInImage, []string{failed}, "could not be analysed"},
+		"vulns: no database":                        {vulnerablePackages, []string{rootB}, "no vulnerability database imported; run strata db import PATH"},
+		"vulns: unreadable packages":                {vulnerablePackages, []string{imageDoc("x:1", "packageErrors: [\"/var/lib/dpkg/status: truncated\"]\nvulnDB: {name: osv, date: \"2026-01-01T00:00:00Z\"}\n")}, "image x:1: 1 package database(s) unreadable (/var/lib/dpkg/status: truncated); no match among the packages that were read (osv of 2026-01-01)"},
 		"vulns: packages the database cannot judge": {vulnerablePackages, []string{imageDoc("x:1", "vulnDB: {name: osv, date: \"2026-01-01T00:00:00Z\", unmatched: [\"Red Hat:rhel:9.3: 212 package(s) (bash, glibc, zlib): the database holds no Red Hat:rhel:9.3 advisories\"]}\n")}, "image x:1: packages the database cannot judge: Red Hat:rhel:9.3: 212 package(s) (bash, glibc, zlib): the database holds no Red Hat:rhel:9.3 advisories; no match among the others (osv of 2026-01-01)"},
-		"registry: no allow-list":    {untrustedRegistry, []string{podOf}, "no registry allow-list configured (images.allowedRegistries in the config file)"},
-		"signed: not requested":      {unsignedImage, []string{imageDoc("x:1", "signature: {verified: false}\n")}, "signature verification not requested: --require-signed"},
-		"signed: did not run":        {withPolicy([]check.Check{unsignedImage})[0], []string{imageDoc("x:1", "")}, "signature verification did not run for image x:1"},
-		"shell: no image at all":     {shellInImage, []string{podOf}, "no Image.strata.dev in the input"},
+		"registry: no allow-list":                   {untrustedRegistry, []string{podOf}, "no registry allow-list configured (images.allowedRegistries in the config file)"},
+		"signed: not requested":                     {unsignedImage, []string{imageDoc("x:1", "signature: {verified: false}\n")}, "signature verification not requested: --require-signed"},
+		"signed: did not run":                       {withPolicy([]check.Check{unsignedImage})[0], []string{imageDoc("x:1", "")}, "signature verification did not run for image x:1"},
+		"shell: no image at all":                    {shellInImage, []string{podOf}, "no Image.strata.dev in the input"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := scanDocs(t, tc.c, tc.docs...)
