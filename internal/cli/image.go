@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/checks"
@@ -112,16 +111,16 @@ func (o *imageOptions) Validate() error {
 	if err := o.images.validate(); err != nil {
 		return err
 	}
-	o.checks = imageOnlyChecks(o.reg)
+	o.checks = imageChecks(o.reg)
 	return nil
 }
 
-// imageOnlyChecks are the checks whose every input is Image.
-func imageOnlyChecks(reg *check.Registry) []check.Check {
+// imageChecks are the checks that read Image facts. Those that also read workloads judge an
+// image no workload runs on its own (a root USER nothing overrides).
+func imageChecks(reg *check.Registry) []check.Check {
 	var out []check.Check
 	for _, c := range reg.All() {
-		in := c.Inputs()
-		if len(in) > 0 && !slices.ContainsFunc(in, func(gk schema.GroupKind) bool { return gk != imagefacts.Kind }) {
+		if slices.Contains(c.Inputs(), imagefacts.Kind) {
 			out = append(out, c)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/imagefacts"
@@ -22,7 +23,9 @@ import (
 // the image they name. runAsNonRoot: true or a non-zero runAsUser (container or pod level)
 // overrides the image, and the kubelet then refuses to start a root image; the fix adds
 // runAsNonRoot so that the override is explicit. Containers whose image has no usable facts
-// are not judged; when none has, the check is not assessed.
+// are not judged; when none has, the check is not assessed. An image no workload in the input
+// runs (strata image REF) is judged alone: nothing overrides its USER, so a root USER is a
+// finding on the image itself.
 var imageRunsAsRoot = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0064",
@@ -53,6 +56,7 @@ func runImageRunsAsRoot(_ *check.Env, inv check.Inventory) ([]check.ObjectViolat
 	var out []check.ObjectViolation
 	judged := 0
 	unknown := map[string]string{}
+	run := map[string]bool{}
 	for _, gk := range podspec.Kinds {
 		for _, o := range inv.List(gk, "") {
 			t, ok := podspec.Extract(o.Obj)
@@ -61,6 +65,7 @@ func runImageRunsAsRoot(_ *check.Env, inv check.Inventory) ([]check.ObjectViolat
 			}
 			for c := range podspec.Containers(t.Spec, t.Path) {
 				img := c.Container.Image
+				run[img] = true
 				f, why := factsFor(inv, img)
 				if f == nil {
 					unknown[img] = why
@@ -77,6 +82,20 @@ func runImageRunsAsRoot(_ *check.Env, inv check.Inventory) ([]check.ObjectViolat
 					Fix: runAsNonRootFix(c),
 				}})
 			}
+		}
+	}
+	for _, o := range inv.List(imagefacts.Kind, "") {
+		f, ok := o.Obj.(*imagefacts.Facts)
+		if !ok || run[o.Ref.Name] || f.Error != "" {
+			continue
+		}
+		judged++
+		if rootUser(f.Config) {
+			out = append(out, check.ObjectViolation{Object: o, Violation: check.Violation{
+				Path: field.NewPath("config", "user"),
+				Message: fmt.Sprintf("image %s runs as root by default (USER %q) and no workload in the input sets runAsNonRoot or runAsUser for it",
+					o.Ref.Name, f.Config.User),
+			}})
 		}
 	}
 	if len(out) == 0 && len(unknown) > 0 {
