@@ -95,6 +95,25 @@ type ClusterCheck struct {
 	Meta
 	Reads []schema.GroupKind
 	Run   func(env *Env, inv Inventory) ([]ObjectViolation, error)
+	// Scope is ScopeCluster (the zero value) or ScopeNamespace; see Scope.
+	Scope Scope
+	// CrossNamespace are namespaced kinds a ScopeNamespace check reads in every namespace
+	// (a RoleBinding anywhere may grant to a service account of X): the part of every
+	// namespace holds all of their objects.
+	CrossNamespace []schema.GroupKind
+	// ChangeParts, when set on a ScopeNamespace check, narrows what a change to an object of
+	// a kind that is not partitioned (a CrossNamespace or cluster-scoped kind) can affect: it
+	// returns the namespaces whose findings the object, as it was or as it is, can change, and
+	// ok; "" among them, or ok false, means every part (a RoleBinding naming only accounts
+	// of X changes only X's findings of the token-exposure check).
+	ChangeParts func(o *Object) (namespaces []string, ok bool)
+	// Projection, when set, returns for an object of a kind the check reads everything the
+	// check reads of that object, as a string, and ok; ok false means it cannot say. The
+	// promise: replacing an object by a version with the same projection, when the check
+	// placed no finding on the object, leaves the check's outcome unchanged. The incremental
+	// engine then skips the re-run (a pod's labels changed; the escalation graph reads only
+	// its service account).
+	Projection func(o *Object) (key string, ok bool)
 }
 
 func (c *ClusterCheck) Metadata() *Meta            { return &c.Meta }

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -77,6 +79,9 @@ type Incremental struct {
 	ann map[*check.Object]*annParse
 
 	published atomic.Pointer[posture.Posture]
+	// stats count how Apply re-ran cluster checks: whole, by parts, or not at all because a
+	// Projection said the change cannot matter. Tests read them.
+	stats struct{ whole, parts, fallback, skipped int }
 }
 
 // NewIncremental prepares an incremental engine for opts. Config exemptions expire at
@@ -164,7 +169,6 @@ func (e *Incremental) Apply(ctx context.Context, inv Inventory, changes []Change
 			order = append(order, k)
 		}
 	}
-	clusters := map[int]why{}
 	for _, c := range changes {
 		cause, manager := c.cause()
 		w := why{cause, manager}
@@ -173,10 +177,34 @@ func (e *Incremental) Apply(ctx context.Context, inv Inventory, changes []Change
 		for owned := range e.st.owned[k] {
 			addScope(owned, w)
 		}
+	}
+	// A cluster check is re-run whole, or on the parts (namespaces) the changes touched.
+	clusters := map[int]why{}
+	parts := map[int]map[string]why{}
+	for _, c := range changes {
+		cause, manager := c.cause()
+		w := why{cause, manager}
 		for i, cs := range e.st.clusters {
-			if _, ok := clusters[i]; !ok && cs != nil && cs.affected(c.Kind, c.Namespace) {
-				clusters[i] = w
+			if _, ok := clusters[i]; ok || cs == nil || !cs.affected(c.Kind, c.Namespace) {
+				continue
 			}
+			if unchanged(e.clusters[i], cs, c) {
+				e.stats.skipped++
+				continue
+			}
+			if ps, ok := changeParts(e.clusters[i], c); ok && cs.parts != nil {
+				if parts[i] == nil {
+					parts[i] = map[string]why{}
+				}
+				for _, p := range ps {
+					if _, ok := parts[i][p]; !ok {
+						parts[i][p] = w
+					}
+				}
+				continue
+			}
+			clusters[i] = w
+			delete(parts, i)
 		}
 	}
 	// Evaluate first, commit after: an interrupted evaluation leaves the state as it was.
@@ -190,6 +218,28 @@ func (e *Incremental) Apply(ctx context.Context, inv Inventory, changes []Change
 			newObjs[i] = e.evalObject(inv, o)
 		}
 	}
+	newParts := map[int][]partRun{}
+	for i := range e.clusters {
+		ps, ok := parts[i]
+		if !ok {
+			continue
+		}
+		if ctx.Err() != nil {
+			e.dirty = true
+			return nil, fmt.Errorf("evaluation interrupted: %w", ctx.Err())
+		}
+		for _, ns := range slices.Sorted(maps.Keys(ps)) {
+			e.stats.parts++
+			r, ok := e.evalPart(inv, e.clusters[i], ns)
+			if !ok { // this part cannot stand alone: run the check whole
+				e.stats.fallback++
+				clusters[i] = ps[ns]
+				delete(newParts, i)
+				break
+			}
+			newParts[i] = append(newParts[i], r)
+		}
+	}
 	newClusters := map[int]*clusterState{}
 	for i := range e.clusters {
 		if _, ok := clusters[i]; !ok {
@@ -199,6 +249,7 @@ func (e *Incremental) Apply(ctx context.Context, inv Inventory, changes []Change
 			e.dirty = true
 			return nil, fmt.Errorf("evaluation interrupted: %w", ctx.Err())
 		}
+		e.stats.whole++
 		newClusters[i] = e.evalCluster(inv, e.clusters[i])
 	}
 	at := time.Now()
@@ -212,13 +263,17 @@ func (e *Incremental) Apply(ctx context.Context, inv Inventory, changes []Change
 		evs = appendEvents(evs, before, after, at, scopes[k].cause, scopes[k].manager)
 	}
 	for i := range e.clusters {
-		cs, ok := newClusters[i]
-		if !ok {
+		if cs, ok := newClusters[i]; ok {
+			before := e.st.dropCluster(i)
+			after := e.st.putCluster(i, cs)
+			evs = appendEvents(evs, before, after, at, clusters[i].cause, clusters[i].manager)
 			continue
 		}
-		before := e.st.dropCluster(i)
-		after := e.st.putCluster(i, cs)
-		evs = appendEvents(evs, before, after, at, clusters[i].cause, clusters[i].manager)
+		for _, r := range newParts[i] {
+			before, after := e.st.putPart(i, r)
+			w := parts[i][r.ns]
+			evs = appendEvents(evs, before, after, at, w.cause, w.manager)
+		}
 	}
 	e.st.sortFindings()
 	e.assess = e.assessable(inv)
@@ -287,6 +342,7 @@ func (e *Incremental) evalCluster(inv check.Inventory, c *check.ClusterCheck) *c
 		cs.findings = append(cs.findings, e.finding(c, ov.Object, ov.Violation))
 		cs.objects = append(cs.objects, ov.Object)
 	}
+	split(c, cs)
 	return cs
 }
 

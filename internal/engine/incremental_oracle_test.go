@@ -226,7 +226,7 @@ var (
 func (m *mutator) step() (string, []Change) {
 	r := m.g.r
 	m.n++
-	switch op := r.IntN(12); op {
+	switch op := r.IntN(16); op {
 	case 0, 1: // a Deployment turns privileged or compliant
 		d := m.pick(gkDeploy)
 		if d == nil {
@@ -336,6 +336,8 @@ func (m *mutator) step() (string, []Change) {
 			all = append(all, cs...)
 		}
 		return "burst [" + strings.Join(names, "; ") + "]", all
+	case 11, 12, 13, 14:
+		return m.partitionStep(op)
 	default: // a kind becomes unreadable, or readable again
 		if _, ok := m.denied[gkNP]; ok {
 			delete(m.denied, gkNP)
@@ -387,6 +389,12 @@ func TestIncrementalMatchesEvaluate(t *testing.T) {
 				if d := diffLines("active", mapLines(activeMap(e.Posture())), mapLines(prev)); d != "" {
 					t.Fatalf("%s: events do not turn the previous posture into the new one:\n%s", step, d)
 				}
+			}
+			// Every way of re-running a cluster check was taken, so the comparisons above
+			// covered it.
+			t.Logf("cluster checks re-run: %+v", e.stats)
+			if !testing.Short() && (e.stats.whole == 0 || e.stats.parts == 0 || e.stats.fallback == 0 || e.stats.skipped == 0) {
+				t.Errorf("a re-evaluation path was never taken: %+v", e.stats)
 			}
 		})
 	}

@@ -50,6 +50,10 @@ type clusterState struct {
 	deps    []inventory.Dep
 	// all is set when what the check read is not known: any change re-runs it.
 	all bool
+	// parts holds a ScopeNamespace check's findings by namespace, when it is kept in parts;
+	// findings and objects are then empty, and a change of any kind in kinds re-runs a part.
+	parts map[string]*partResult
+	kinds map[schema.GroupKind]bool
 }
 
 // affected reports whether a change to an object of kind gk in namespace ns can change the
@@ -57,6 +61,9 @@ type clusterState struct {
 func (cs *clusterState) affected(gk schema.GroupKind, ns string) bool {
 	if cs.denied != "" {
 		return false
+	}
+	if cs.parts != nil {
+		return cs.all || cs.kinds[gk]
 	}
 	return cs.all || slices.ContainsFunc(cs.deps, func(d inventory.Dep) bool { return d.Affected(gk, ns) })
 }
@@ -181,17 +188,35 @@ func (st *state) dropObject(k objKey) []*posture.Finding {
 // putCluster records the outcome of cluster check i and returns its active findings.
 func (st *state) putCluster(i int, cs *clusterState) []*posture.Finding {
 	st.clusters[i] = cs
+	if cs.parts == nil {
+		active, failed := st.putFindings(cs.findings, cs.objects)
+		cs.failed = failed
+		return active
+	}
+	var active []*posture.Finding
+	cs.failed = 0
+	for _, pr := range cs.parts {
+		a, failed := st.putFindings(pr.findings, pr.objects)
+		active = append(active, a...)
+		pr.failed = failed
+		cs.failed += failed
+	}
+	return active
+}
+
+// putFindings counts findings in and returns the active ones, with the number of distinct
+// objects they are on.
+func (st *state) putFindings(fs []*posture.Finding, objs []*check.Object) ([]*posture.Finding, int) {
 	var active []*posture.Finding
 	failed := map[*check.Object]bool{}
-	for j, f := range cs.findings {
-		o := cs.objects[j]
+	for j, f := range fs {
+		o := objs[j]
 		if st.add(f, o) {
 			active = append(active, f)
 			failed[o] = true
 		}
 	}
-	cs.failed = len(failed)
-	return active
+	return active, len(failed)
 }
 
 func (st *state) dropCluster(i int) []*posture.Finding {
@@ -200,9 +225,17 @@ func (st *state) dropCluster(i int) []*posture.Finding {
 	if cs == nil {
 		return nil
 	}
+	active := st.dropFindings(cs.findings, cs.objects)
+	for _, pr := range cs.parts {
+		active = append(active, st.dropFindings(pr.findings, pr.objects)...)
+	}
+	return active
+}
+
+func (st *state) dropFindings(fs []*posture.Finding, objs []*check.Object) []*posture.Finding {
 	var active []*posture.Finding
-	for j, f := range cs.findings {
-		if st.remove(f, cs.objects[j]) {
+	for j, f := range fs {
+		if st.remove(f, objs[j]) {
 			active = append(active, f)
 		}
 	}

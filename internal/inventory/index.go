@@ -195,6 +195,12 @@ func (ix *Index) List(gk schema.GroupKind, namespace string) []*check.Object {
 	return slices.Clip(ix.byNS[kindNS{gk, namespace}])
 }
 
+// InNamespace returns the objects of a kind whose namespace is exactly namespace: with "",
+// those without one (cluster-scoped objects, or namespaced ones a manifest left without).
+func (ix *Index) InNamespace(gk schema.GroupKind, namespace string) []*check.Object {
+	return slices.Clip(ix.byNS[kindNS{gk, namespace}])
+}
+
 // Get implements check.Inventory.
 func (ix *Index) Get(gk schema.GroupKind, namespace, name string) (*check.Object, bool) {
 	o, ok := ix.byName[nameKey{gk, namespace, name}]

@@ -56,15 +56,18 @@ func Build(opts Options, roles []*rbacv1.Role, clusterRoles []*rbacv1.ClusterRol
 	for name, rules := range effective {
 		g.roles[roleRef("ClusterRole", "", name)] = rules
 	}
+	// One allocation for every binding: a watcher rebuilds the graph on each RBAC change.
+	slab := make([]binding, len(crbs)+len(rbs))
+	g.bindings = make([]*binding, 0, len(slab))
 	crbs = slices.SortedFunc(slices.Values(crbs), func(a, b *rbacv1.ClusterRoleBinding) int { return cmp.Compare(a.Name, b.Name) })
-	for _, b := range crbs {
-		g.add("ClusterRoleBinding", "", b.Name, string(b.UID), b.RoleRef, b.Subjects)
+	for i, b := range crbs {
+		g.add(&slab[i], "ClusterRoleBinding", "", b.Name, string(b.UID), b.RoleRef, b.Subjects)
 	}
 	rbs = slices.SortedFunc(slices.Values(rbs), func(a, b *rbacv1.RoleBinding) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
-	for _, b := range rbs {
-		g.add("RoleBinding", b.Namespace, b.Name, string(b.UID), b.RoleRef, b.Subjects)
+	for i, b := range rbs {
+		g.add(&slab[len(crbs)+i], "RoleBinding", b.Namespace, b.Name, string(b.UID), b.RoleRef, b.Subjects)
 	}
 	return g
 }
@@ -75,8 +78,8 @@ func roleRef(kind, namespace, name string) check.Ref {
 
 // add indexes one binding. The role is looked up the way the authorizer does: a ClusterRole by
 // name, a Role in the binding's own namespace; any other roleRef kind grants nothing.
-func (g *Graph) add(kind, namespace, name, uid string, ref rbacv1.RoleRef, subjects []rbacv1.Subject) {
-	b := &binding{
+func (g *Graph) add(b *binding, kind, namespace, name, uid string, ref rbacv1.RoleRef, subjects []rbacv1.Subject) {
+	*b = binding{
 		pos:       len(g.bindings),
 		ref:       check.Ref{APIVersion: rbacAPIVersion, Kind: kind, Namespace: namespace, Name: name, UID: uid},
 		namespace: namespace,

@@ -32,6 +32,10 @@ func FromInventory(inv check.Inventory) (*Graph, error) {
 
 type graphKey struct{}
 
+// DerivedFrom declares the graph built from the RBAC kinds alone (inventory.KindsKey), so a
+// namespace's part of a check that reads every RBAC object shares it (check.ScopeNamespace).
+func (graphKey) DerivedFrom() []schema.GroupKind { return Kinds }
+
 func fromInventory(inv check.Inventory) (*Graph, error) {
 	for _, gk := range Kinds {
 		if ok, reason := inv.Assessable(gk); !ok {

@@ -21,6 +21,9 @@ var (
 // (with kubeadm) the public cluster-info ConfigMap only; a role granting anything else —
 // reading a single resource included — is critical. A role the input does not hold is treated
 // as granting anything, because it will once someone creates it.
+//
+// Scope namespace: a binding's finding reads only the binding and its role, a Role of the
+// binding's own namespace or a cluster-scoped ClusterRole (bindingCheck).
 var anonymousBinding = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0141",
@@ -38,6 +41,7 @@ var anonymousBinding = &check.ClusterCheck{
 		},
 	},
 	Reads: rbacReads,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		return bindingCheck(inv, anonymousUsers, anonymousGroups, func(b rbacBinding, idx []int, g grantOf) (string, bool) {
 			if g.reach != reachBeyond {

@@ -14,6 +14,9 @@ import (
 // version and custom resource in the cluster — which operators and security tools are
 // installed, at which versions — to anyone on the network: a map for an attacker, not an
 // object. The impact is low, so this is separate from ST-0141.
+//
+// Scope namespace: a binding's finding reads only the binding and its role, a Role of the
+// binding's own namespace or a cluster-scoped ClusterRole (bindingCheck).
 var anonymousDiscoveryBinding = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0144",
@@ -31,6 +34,7 @@ var anonymousDiscoveryBinding = &check.ClusterCheck{
 		},
 	},
 	Reads: rbacReads,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		return bindingCheck(inv, anonymousUsers, anonymousGroups, func(b rbacBinding, idx []int, g grantOf) (string, bool) {
 			if g.reach != reachDiscovery {

@@ -16,6 +16,9 @@ var broadGroups = []string{"system:authenticated", "system:serviceaccounts"}
 // token. A role bound to either is held by whoever compromises the weakest pod in the
 // cluster: an RCE in a public web app reads its own token from the filesystem and then has the
 // role. The defaults give these groups discovery and self-review only.
+//
+// Scope namespace: a binding's finding reads only the binding and its role, a Role of the
+// binding's own namespace or a cluster-scoped ClusterRole (bindingCheck).
 var authenticatedBinding = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0142",
@@ -33,6 +36,7 @@ var authenticatedBinding = &check.ClusterCheck{
 		},
 	},
 	Reads: rbacReads,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		return bindingCheck(inv, nil, broadGroups, func(b rbacBinding, idx []int, g grantOf) (string, bool) {
 			if g.reach != reachBeyond {

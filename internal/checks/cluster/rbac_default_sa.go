@@ -14,6 +14,8 @@ import (
 // permission bound to it is held by every such pod, including ones added later by people who
 // never meant to grant it. Bootstrap bindings of kube-system are excluded
 // (paths.SystemSubject).
+//
+// Scope namespace: a finding reads only its binding's subjects and namespace.
 var rbacDefaultSABinding = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID: "ST-0192", Slug: "rbac-default-serviceaccount-binding", Title: "Role bound to a default service account",
@@ -27,6 +29,7 @@ var rbacDefaultSABinding = &check.ClusterCheck{
 		},
 	},
 	Reads: paths.RBACKinds,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		bindings, err := paths.Bindings(inv)
 		if err != nil {

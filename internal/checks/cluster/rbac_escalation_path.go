@@ -25,7 +25,8 @@ var rbacEscalationPath = &check.ClusterCheck{
 		Remediation: "Break the path at its first step: remove the permission that lets the identity become the next one.",
 		References:  rbacRefs,
 	},
-	Reads: append(append([]schema.GroupKind{paths.ServiceAccountGK, paths.SecretGK}, paths.RBACKinds...), podspec.Kinds...),
+	Reads:      append(append([]schema.GroupKind{paths.ServiceAccountGK, paths.SecretGK}, paths.RBACKinds...), podspec.Kinds...),
+	Projection: paths.FactsOf,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		g, err := paths.Build(inv)
 		if err != nil {

@@ -18,10 +18,15 @@ type riskyRule func(r *rbacv1.PolicyRule, b *paths.Binding) (string, bool)
 // riskCheck is a cluster check that reports each binding whose role holds a rule matching
 // risky, on the first subject that is not part of Kubernetes itself (paths.SystemSubject
 // says which are), naming the role and the rule.
+//
+// Scope namespace: a binding's finding reads only the binding and its role, which is a Role
+// of the binding's own namespace or a cluster-scoped ClusterRole (aggregation reads
+// ClusterRoles only); a ClusterRoleBinding's finding reads cluster-scoped objects only.
 func riskCheck(meta check.Meta, risky riskyRule) *check.ClusterCheck {
 	return &check.ClusterCheck{
 		Meta:  meta,
 		Reads: paths.RBACKinds,
+		Scope: check.ScopeNamespace,
 		Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 			bindings, err := paths.Bindings(inv)
 			if err != nil {

@@ -22,6 +22,12 @@ import (
 // the account is powerful; this one says where that power is exposed. Risk classes are
 // rbac.Classify's, so both agree on what counts as risky; system bindings are left out as in the
 // other rbac checks (paths.SystemSubject).
+//
+// Scope namespace, with Roles and RoleBindings of every namespace: a finding is placed on a
+// workload of namespace X and reads only that workload, X's ServiceAccount it names, and the
+// bindings, which may sit anywhere (a RoleBinding in Y can name X's account or one of its
+// groups) and are therefore read in full. A binding's change reaches only the namespaces of
+// the accounts it names (tokenExposureParts).
 var rbacTokenExposure = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID: "ST-0196", Slug: "rbac-risky-token-automounted", Title: "Workload automounts the token of a service account with risky permissions",
@@ -37,8 +43,11 @@ var rbacTokenExposure = &check.ClusterCheck{
 			"https://kubernetes.io/docs/concepts/security/service-accounts/",
 		},
 	},
-	Reads: slices.Concat(podspec.Kinds, []schema.GroupKind{paths.ServiceAccountGK}, paths.RBACKinds),
-	Run:   runTokenExposure,
+	Reads:          slices.Concat(podspec.Kinds, []schema.GroupKind{paths.ServiceAccountGK}, paths.RBACKinds),
+	Scope:          check.ScopeNamespace,
+	CrossNamespace: []schema.GroupKind{paths.RoleBindingGK, paths.RoleGK},
+	ChangeParts:    tokenExposureParts,
+	Run:            runTokenExposure,
 }
 
 // riskyGrant is the first risky rule a service account holds.
@@ -50,6 +59,10 @@ type riskyGrant struct {
 
 func runTokenExposure(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 	bindings, err := paths.Bindings(inv)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := grantsBySubject(inv)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +78,7 @@ func runTokenExposure(_ *check.Env, inv check.Inventory) ([]check.ObjectViolatio
 			sa := rbac.Subject{Kind: rbac.KindServiceAccount, Namespace: o.Ref.Namespace, Name: serviceAccountOf(t.Spec)}
 			g, seen := held[sa]
 			if !seen {
-				g = firstRiskyGrant(bindings, sa)
+				g = firstRiskyGrant(bindings, idx, sa)
 				held[sa] = g
 			}
 			if g != nil {
@@ -99,14 +112,11 @@ func automounts(inv check.Inventory, ns string, spec *corev1.PodSpec) bool {
 
 // firstRiskyGrant returns the most dangerous rule any non-system binding gives sa, directly or
 // through its user name or groups, or nil.
-func firstRiskyGrant(bindings []paths.Binding, sa rbac.Subject) *riskyGrant {
+func firstRiskyGrant(bindings []paths.Binding, idx grantIndex, sa rbac.Subject) *riskyGrant {
 	user, groups := rbac.UserInfo(sa)
 	var best *riskyGrant
-	for bi := range bindings {
+	for _, bi := range idx.bindingsOf(sa, user, groups) {
 		b := &bindings[bi]
-		if !bindsTo(b, sa, user, groups) {
-			continue
-		}
 		for ri := range b.Rules {
 			c := rbac.Classify(b.Rules[ri])
 			if c == rbac.CategoryOther {
@@ -118,32 +128,6 @@ func firstRiskyGrant(bindings []paths.Binding, sa rbac.Subject) *riskyGrant {
 		}
 	}
 	return best
-}
-
-// bindsTo reports whether a subject of b that is not part of Kubernetes itself is sa, its user
-// name or one of its groups.
-func bindsTo(b *paths.Binding, sa rbac.Subject, user string, groups []string) bool {
-	for _, s := range b.Subjects {
-		sub := paths.SubjectOf(s, b.Namespace)
-		if paths.SystemSubject(sub, b) {
-			continue
-		}
-		switch sub.Kind {
-		case rbac.KindServiceAccount:
-			if sub == sa {
-				return true
-			}
-		case rbac.KindUser:
-			if sub.Name == user {
-				return true
-			}
-		case rbac.KindGroup:
-			if slices.Contains(groups, sub.Name) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func exposureViolation(o *check.Object, t podspec.Template, sa rbac.Subject, g *riskyGrant) check.ObjectViolation {

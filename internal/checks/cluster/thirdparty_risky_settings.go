@@ -1,7 +1,9 @@
 package cluster
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -44,7 +46,8 @@ var riskyThirdPartySettings = &check.ClusterCheck{
 			"https://github.com/kubernetes/ingress-nginx/issues/7837",
 		},
 	},
-	Reads: riskySettingsReads,
+	Reads:      riskySettingsReads,
+	Projection: settingsProjection,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		out, configMaps := workloadSettings(inv)
 		return append(out, snippetConfigMaps(inv, configMaps)...), nil
@@ -58,27 +61,51 @@ func workloadSettings(inv check.Inventory) ([]check.ObjectViolation, map[[2]stri
 	configMaps := map[[2]string]bool{}
 	for _, gk := range podspec.Kinds {
 		for _, o := range inv.List(gk, "") {
-			t, ok := podspec.Extract(o.Obj)
-			if !ok {
-				continue
-			}
-			for c := range podspec.Containers(t.Spec, t.Path) {
-				r, ok := recognise(t.Meta, c)
-				switch {
-				case !ok:
-				case r.component == &kubernetesDashboard:
-					if v, bad := dashboardFlags(c); bad {
-						out = append(out, check.ObjectViolation{Object: o, Violation: v})
-					}
-				case r.component == &ingressNginx:
-					if ref, ok := controllerConfigMap(c.Container, o.Ref.Namespace); ok {
-						configMaps[ref] = true
-					}
-				}
+			vs, refs := objectSettings(o)
+			out = append(out, vs...)
+			for _, ref := range refs {
+				configMaps[ref] = true
 			}
 		}
 	}
 	return out, configMaps
+}
+
+// objectSettings is one workload's part of workloadSettings.
+func objectSettings(o *check.Object) (out []check.ObjectViolation, configMaps [][2]string) {
+	t, ok := podspec.Extract(o.Obj)
+	if !ok {
+		return nil, nil
+	}
+	for c := range podspec.Containers(t.Spec, t.Path) {
+		r, ok := recognise(t.Meta, c)
+		switch {
+		case !ok:
+		case r.component == &kubernetesDashboard:
+			if v, bad := dashboardFlags(c); bad {
+				out = append(out, check.ObjectViolation{Object: o, Violation: v})
+			}
+		case r.component == &ingressNginx:
+			if ref, ok := controllerConfigMap(c.Container, o.Ref.Namespace); ok {
+				configMaps = append(configMaps, ref)
+			}
+		}
+	}
+	return out, configMaps
+}
+
+// settingsProjection is everything the check reads of a workload: its findings and the
+// ConfigMaps it names; the check's outcome is the union of these plus the ConfigMaps.
+func settingsProjection(o *check.Object) (string, bool) {
+	if !slices.Contains(podspec.Kinds, o.Ref.GroupKind()) {
+		return "", false
+	}
+	vs, refs := objectSettings(o)
+	var b strings.Builder
+	for _, v := range vs {
+		fmt.Fprintf(&b, "%s %q;", v.Violation.Path, v.Violation.Message)
+	}
+	return fmt.Sprint(b.String(), refs), true
 }
 
 // snippetConfigMaps checks the controllers' ConfigMaps, and any ConfigMap labelled as

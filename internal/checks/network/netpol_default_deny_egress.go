@@ -10,6 +10,10 @@ import "github.com/strata-sec/strata/internal/check"
 // of its pods is not egress-isolated (host-network pods excepted: no policy applies to them),
 // and a namespace without pods in the input when nothing would isolate future pods. The fix
 // is a new object, whose YAML the message gives; remember to allow DNS afterwards.
+//
+// Scope namespace: a namespace's verdict reads only its own pods (their owners are in the
+// same namespace), its own policies' podSelectors and its Namespace object; whether a policy
+// selects a pod never depends on another namespace or on namespace labels.
 var netpolDefaultDenyEgress = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0231",
@@ -28,6 +32,7 @@ var netpolDefaultDenyEgress = &check.ClusterCheck{
 		},
 	},
 	Reads: policyReads,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		return missingDefaultDeny(inv, egress)
 	},

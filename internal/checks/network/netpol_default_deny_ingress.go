@@ -12,6 +12,10 @@ import "github.com/strata-sec/strata/internal/check"
 // isolate them. A namespace with no pods in the input fails when nothing would isolate the pods
 // deployed there later. There is no mechanical fix: the fix is a new object, whose YAML the
 // message gives.
+//
+// Scope namespace: a namespace's verdict reads only its own pods (their owners are in the
+// same namespace), its own policies' podSelectors and its Namespace object; whether a policy
+// selects a pod never depends on another namespace or on namespace labels.
 var netpolDefaultDenyIngress = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0230",
@@ -30,6 +34,7 @@ var netpolDefaultDenyIngress = &check.ClusterCheck{
 		},
 	},
 	Reads: policyReads,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		return missingDefaultDeny(inv, ingress)
 	},

@@ -19,6 +19,9 @@ import (
 // input holds the namespace's workloads, so it judges only namespaces with at least one pod
 // in the input; peers that name other namespaces are not judged, because a manifest scan
 // rarely holds every namespace.
+//
+// Scope namespace: a policy is judged against the pods of its own namespace only, and peers
+// with a namespaceSelector (the only ones reading other namespaces) are skipped.
 var netpolStalePolicy = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0235",
@@ -35,6 +38,7 @@ var netpolStalePolicy = &check.ClusterCheck{
 		},
 	},
 	Reads: policyReads,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		e, err := netpol.FromInventory(inv)
 		if err != nil {

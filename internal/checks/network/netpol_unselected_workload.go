@@ -13,6 +13,10 @@ import (
 // policy for ingress (a typo in a podSelector label is the usual cause). Host-network pods are
 // left out: no policy applies to them, and workload checks flag hostNetwork itself. The path
 // points at the pod labels the policies select on.
+//
+// Scope namespace: a pod is isolated by the policies of its own namespace whose podSelector
+// matches it, and the finding is placed on its owner, found by controller references inside
+// the same namespace; no namespace labels or other namespaces are read.
 var netpolUnselectedWorkload = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0232",
@@ -29,6 +33,7 @@ var netpolUnselectedWorkload = &check.ClusterCheck{
 		},
 	},
 	Reads: policyReads,
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		e, err := netpol.FromInventory(inv)
 		if err != nil {

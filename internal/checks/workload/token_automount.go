@@ -19,6 +19,9 @@ var tokenAutomountSAKind = schema.GroupKind{Group: "", Kind: "ServiceAccount"}
 // Secrets, creating pods, or probing for RBAC escalation. Whether the token is mounted is
 // decided by the pod and, when the pod is silent, by its ServiceAccount, so this check reads
 // both.
+//
+// Scope namespace: a workload's finding reads only the workload and the ServiceAccount of its
+// own namespace that it names.
 var tokenAutomount = &check.ClusterCheck{
 	Meta: check.Meta{
 		ID:       "ST-0026",
@@ -40,6 +43,7 @@ var tokenAutomount = &check.ClusterCheck{
 		},
 	},
 	Reads: append(append([]schema.GroupKind(nil), podspec.Kinds...), tokenAutomountSAKind),
+	Scope: check.ScopeNamespace,
 	Run: func(_ *check.Env, inv check.Inventory) ([]check.ObjectViolation, error) {
 		var out []check.ObjectViolation
 		for _, gk := range podspec.Kinds {

@@ -20,6 +20,8 @@ var (
 	SecretGK             = schema.GroupKind{Kind: "Secret"}
 )
 
+var rbacAPIVersion = rbacv1.SchemeGroupVersion.String()
+
 // RBACKinds are the four RBAC kinds.
 var RBACKinds = []schema.GroupKind{ClusterRoleBindingGK, RoleBindingGK, ClusterRoleGK, RoleGK}
 
@@ -90,13 +92,19 @@ func Bindings(inv check.Inventory) ([]Binding, error) {
 
 type bindingsKey struct{}
 
+// DerivedFrom declares the bindings resolved from the RBAC kinds alone (inventory.KindsKey),
+// so a namespace's part of a check that reads every RBAC object shares them
+// (check.ScopeNamespace).
+func (bindingsKey) DerivedFrom() []schema.GroupKind { return RBACKinds }
+
 func resolveBindings(inv check.Inventory) ([]Binding, error) {
 	g, err := rbac.FromInventory(inv)
 	if err != nil {
 		return nil, err
 	}
-	var out []Binding
-	for _, o := range inv.List(ClusterRoleBindingGK, "") {
+	crbs, rbs := inv.List(ClusterRoleBindingGK, ""), inv.List(RoleBindingGK, "")
+	out := make([]Binding, 0, len(crbs)+len(rbs))
+	for _, o := range crbs {
 		b, ok := o.Obj.(*rbacv1.ClusterRoleBinding)
 		if !ok {
 			continue
@@ -107,7 +115,7 @@ func resolveBindings(inv check.Inventory) ([]Binding, error) {
 		}
 		out = append(out, rb)
 	}
-	for _, o := range inv.List(RoleBindingGK, "") {
+	for _, o := range rbs {
 		b, ok := o.Obj.(*rbacv1.RoleBinding)
 		if !ok {
 			continue
@@ -123,7 +131,7 @@ func resolveBindings(inv check.Inventory) ([]Binding, error) {
 
 func resolve(inv check.Inventory, g *rbac.Graph, o *check.Object, ref rbacv1.RoleRef, subjects []rbacv1.Subject, ns string) (Binding, error) {
 	b := Binding{Object: o, Subjects: subjects, Namespace: ns,
-		Role: check.Ref{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: ref.Kind, Name: ref.Name}}
+		Role: check.Ref{APIVersion: rbacAPIVersion, Kind: ref.Kind, Name: ref.Name}}
 	gk := ClusterRoleGK
 	switch ref.Kind {
 	case "Role":

@@ -1,10 +1,13 @@
 package paths
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/podspec"
@@ -107,17 +110,73 @@ func (f *facts) add(m map[string][]string, ns, name string) {
 	}
 }
 
-func gatherFacts(inv check.Inventory, bindings []Binding) *facts {
+// FactsOf returns what the graph reads of an object that is not an RBAC object: a workload's
+// service account, a ServiceAccount's identity, a Secret's token binding. The graph of an
+// inventory changes with such an object only when this does (check.ClusterCheck.Projection).
+func FactsOf(o *check.Object) (string, bool) {
+	gk := o.Ref.GroupKind()
+	switch {
+	case gk == ServiceAccountGK:
+		return o.Ref.Namespace + "/" + o.Ref.Name, true
+	case gk == SecretGK:
+		s, ok := o.Obj.(*corev1.Secret)
+		if !ok {
+			return "", true
+		}
+		sa, annotated := s.Annotations[corev1.ServiceAccountNameKey]
+		return fmt.Sprintf("%s/%s %q %q %v", s.Namespace, s.Name, s.Type, sa, annotated), true
+	case slices.Contains(podspec.Kinds, gk):
+		t, ok := podspec.Extract(o.Obj)
+		if !ok {
+			return "", true
+		}
+		return o.Ref.Namespace + " " + t.Spec.ServiceAccountName, true
+	}
+	return "", false
+}
+
+// gatherFacts adds the service accounts the bindings name to the inventory's object facts.
+func gatherFacts(inv check.Inventory, bindings []Binding) (*facts, error) {
+	base, err := check.Derived(inv, factsKey{}, func() (*facts, error) { return objectFacts(inv), nil })
+	if err != nil {
+		return nil, err
+	}
+	// base is shared: copy what is added to.
+	f := &facts{accounts: maps.Clone(base.accounts), running: base.running, tokens: base.tokens}
+	added := map[string]bool{}
+	for _, b := range bindings {
+		for _, s := range b.Subjects {
+			sub := SubjectOf(s, b.Namespace)
+			if sub.Kind != rbac.KindServiceAccount || sub.Namespace == "" || slices.Contains(f.accounts[sub.Namespace], sub.Name) {
+				continue
+			}
+			if !added[sub.Namespace] {
+				added[sub.Namespace] = true
+				f.accounts[sub.Namespace] = slices.Clone(f.accounts[sub.Namespace])
+			}
+			f.accounts[sub.Namespace] = append(f.accounts[sub.Namespace], sub.Name)
+		}
+	}
+	for ns := range added {
+		sort.Strings(f.accounts[ns])
+	}
+	f.namespaces = namespacesOf(f)
+	return f, nil
+}
+
+// factsKey keys the object facts among derived values; they are built from workloads, service
+// accounts and Secrets only (inventory.KindsKey), so an RBAC change does not rebuild them.
+type factsKey struct{}
+
+func (factsKey) DerivedFrom() []schema.GroupKind {
+	return append([]schema.GroupKind{ServiceAccountGK, SecretGK}, podspec.Kinds...)
+}
+
+// objectFacts gathers what service accounts, workloads and legacy token Secrets say.
+func objectFacts(inv check.Inventory) *facts {
 	f := &facts{accounts: map[string][]string{}, running: map[string][]string{}, tokens: map[string]map[string]string{}}
 	for _, o := range inv.List(ServiceAccountGK, "") {
 		f.add(f.accounts, o.Ref.Namespace, o.Ref.Name)
-	}
-	for _, b := range bindings {
-		for _, s := range b.Subjects {
-			if sub := SubjectOf(s, b.Namespace); sub.Kind == rbac.KindServiceAccount && sub.Namespace != "" {
-				f.add(f.accounts, sub.Namespace, sub.Name)
-			}
-		}
 	}
 	for _, gk := range podspec.Kinds {
 		for _, o := range inv.List(gk, "") {
@@ -148,22 +207,28 @@ func gatherFacts(inv check.Inventory, bindings []Binding) *facts {
 		f.tokens[s.Namespace][s.Name] = sa
 		f.add(f.accounts, s.Namespace, sa)
 	}
-	seen := map[string]bool{}
-	for _, m := range []map[string][]string{f.accounts, f.running} {
-		for ns := range m {
-			if !seen[ns] {
-				seen[ns] = true
-				f.namespaces = append(f.namespaces, ns)
-			}
-		}
-	}
-	sort.Strings(f.namespaces)
 	for _, m := range []map[string][]string{f.accounts, f.running} {
 		for _, names := range m {
 			sort.Strings(names)
 		}
 	}
 	return f
+}
+
+// namespacesOf lists, sorted, the namespaces with known or running service accounts.
+func namespacesOf(f *facts) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string][]string{f.accounts, f.running} {
+		for ns := range m {
+			if !seen[ns] {
+				seen[ns] = true
+				out = append(out, ns)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Build resolves the inventory's bindings and derives every edge.
@@ -180,8 +245,17 @@ func buildGraph(inv check.Inventory) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Graph{Bindings: bindings, index: map[Node]int{}, edgeSet: map[edgeKey]bool{}}
-	g.facts = gatherFacts(inv, bindings)
+	g := &Graph{Bindings: bindings, edgeSet: map[edgeKey]bool{}}
+	if g.facts, err = gatherFacts(inv, bindings); err != nil {
+		return nil, err
+	}
+	// Room for every node up front: a watcher rebuilds the graph on each RBAC change.
+	n := 3 + len(bindings)
+	for _, names := range g.facts.accounts {
+		n += len(names)
+	}
+	g.index = make(map[Node]int, n)
+	g.Nodes, g.out, g.in = make([]Node, 0, n), make([][]int32, 0, n), make([][]int32, 0, n)
 	// Nodes first, in a stable order: targets, binding subjects, then every service account.
 	for _, t := range []string{TargetClusterAdmin, TargetSecrets, TargetNodes} {
 		g.node(Node{Target: t})
@@ -214,24 +288,34 @@ func buildGraph(inv check.Inventory) (*Graph, error) {
 // account is also every group it belongs to (system:serviceaccounts, its namespace's group,
 // system:authenticated), a user is in system:authenticated. A group subject is held by its own
 // node; the members of a group are not known from RBAC objects.
+//
+// Only subjects some binding names are keys: nothing else is looked up.
 func (g *Graph) holders() map[rbac.Subject][]int {
 	out := map[rbac.Subject][]int{}
+	for _, b := range g.Bindings {
+		for _, s := range b.Subjects {
+			out[SubjectOf(s, b.Namespace)] = nil
+		}
+	}
+	add := func(k rbac.Subject, i int) {
+		if l, used := out[k]; used {
+			out[k] = append(l, i)
+		}
+	}
 	n := len(g.Nodes)
 	for i := 0; i < n; i++ {
 		s := g.Nodes[i].Subject
 		if g.Nodes[i].Target != "" {
 			continue
 		}
-		out[s] = append(out[s], i)
+		add(s, i)
 		user, groups := rbac.UserInfo(s)
 		if s.Kind == rbac.KindServiceAccount {
-			u := rbac.Subject{Kind: rbac.KindUser, Name: user}
-			out[u] = append(out[u], i)
+			add(rbac.Subject{Kind: rbac.KindUser, Name: user}, i)
 		}
 		for _, grp := range groups {
-			gs := rbac.Subject{Kind: rbac.KindGroup, Name: grp}
-			if gs != s {
-				out[gs] = append(out[gs], i)
+			if gs := (rbac.Subject{Kind: rbac.KindGroup, Name: grp}); gs != s {
+				add(gs, i)
 			}
 		}
 	}
