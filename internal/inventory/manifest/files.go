@@ -50,6 +50,9 @@ func walkDir(dir string, seen map[string]bool, files *[]string, errs *[]posture.
 	if err != nil {
 		*errs = append(*errs, posture.InputError{File: dir, Message: fmt.Sprintf("cannot read directory: %v", unwrapPath(err))})
 	}
+	if isImageLayout(entries) {
+		return
+	}
 	for _, e := range entries {
 		path := filepath.Join(dir, e.Name())
 		isDir := e.IsDir()
@@ -70,6 +73,18 @@ func walkDir(dir string, seen map[string]bool, files *[]string, errs *[]posture.
 			*files = append(*files, path)
 		}
 	}
+}
+
+// isImageLayout reports whether a directory found while walking is an OCI image layout (it
+// holds the oci-layout marker file): its index.json and blobs are image data for
+// --image-layout, not manifests. A file inside one named on the command line is still read.
+func isImageLayout(entries []os.DirEntry) bool {
+	for _, e := range entries {
+		if e.Name() == "oci-layout" && e.Type().IsRegular() {
+			return true
+		}
+	}
+	return false
 }
 
 // markSeen records the real path behind p and reports whether it is new.

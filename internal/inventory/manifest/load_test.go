@@ -42,6 +42,10 @@ func TestLoadDirectory(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "sub", "deeper", "d.yaml"), sa("d"))
 	writeFile(t, filepath.Join(dir, "notes.txt"), sa("ignored"))
 	writeFile(t, filepath.Join(dir, "README.md"), "# not a manifest")
+	// An OCI image layout (strata scan --image-layout) is image data, not manifests.
+	writeFile(t, filepath.Join(dir, "images", "oci-layout"), `{"imageLayoutVersion": "1.0.0"}`)
+	writeFile(t, filepath.Join(dir, "images", "index.json"), `{"schemaVersion": 2, "manifests": []}`)
+	writeFile(t, filepath.Join(dir, "images", "blobs", "sha256", "x.json"), `{}`)
 	res, err := Load(context.Background(), []string{dir}, Options{})
 	if err != nil {
 		t.Fatal(err)
