@@ -57,7 +57,8 @@ func NewRootCommand(streams IOStreams, name string) *cobra.Command {
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log progress and decisions to stderr")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(newScanCommand(streams), newChecksCommand(streams), newVersionCommand(streams), newDBCommand(streams), NewReachCommand(streams),
-		NewWhoCanCommand(streams), NewAccessCommand(streams), NewPathsCommand(streams), newNodeCommand(streams))
+		NewWhoCanCommand(streams), NewAccessCommand(streams), NewPathsCommand(streams), newNodeCommand(streams),
+		newWatchCommand(streams), newServeCommand(streams))
 	root.AddCommand(newImageCommand(streams), newSBOMCommand(streams))
 	root.AddCommand(newDiffCommand(streams))
 	return root

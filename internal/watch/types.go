@@ -14,6 +14,17 @@ type Batch struct {
 	Events []posture.Event
 	// Full is set for the initial evaluation and periodic resyncs.
 	Full bool
+	// Initial is set on the batch of the first full evaluation: its events are the posture the
+	// watch started with (all new), not changes.
+	Initial bool
+	// Posture is the posture after the batch (an immutable snapshot), and Objects the number
+	// of objects in the inventory it was evaluated over.
+	Posture *posture.Posture
+	Objects int
+	// Overflow is set on the last batch a too-slow subscriber receives: it has no events, batches
+	// after the one before it were dropped, and the channel is closed next. The subscriber must
+	// take Posture() as its new baseline and Subscribe again.
+	Overflow bool
 	// Changes is the number of object changes the batch coalesced.
 	Changes int
 	// Evaluation is how long the engine took; Lag is from the oldest change's arrival at the
@@ -48,4 +59,6 @@ type Status struct {
 	// LastEvaluation is when the last batch was published; LastFull the last full evaluation.
 	LastEvaluation time.Time `json:"lastEvaluation"`
 	LastFull       time.Time `json:"lastFull"`
+	// SlowSubscribers counts the subscribers disconnected because they fell behind.
+	SlowSubscribers int `json:"slowSubscribers"`
 }

@@ -206,12 +206,15 @@ func (l *loader) toObject(t *target, item runtime.Object) (*check.Object, error)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", t.resource(), err)
 	}
+	// The manager is read before scrub drops the managedFields it comes from.
+	manager := latestManager(m)
 	scrub(m)
 	return &check.Object{
 		Ref: check.Ref{APIVersion: t.gvk.GroupVersion().String(), Kind: t.gvk.Kind,
 			Namespace: m.GetNamespace(), Name: m.GetName(), UID: string(m.GetUID())},
-		Obj:  item,
-		Meta: m,
+		Obj:     item,
+		Meta:    m,
+		Manager: manager,
 	}, nil
 }
 
@@ -277,4 +280,22 @@ func joinReason(have, add string) string {
 		return have
 	}
 	return have + "; " + add
+}
+
+// latestManager is the field manager of the most recent managedFields entry: who made the
+// object what it is now. Entries without a time count as oldest; among equal times the last
+// entry wins, as the API server appends.
+func latestManager(m metav1.Object) string {
+	var who string
+	var when time.Time
+	for _, e := range m.GetManagedFields() {
+		t := time.Time{}
+		if e.Time != nil {
+			t = e.Time.Time
+		}
+		if who == "" || !t.Before(when) {
+			who, when = e.Manager, t
+		}
+	}
+	return who
 }

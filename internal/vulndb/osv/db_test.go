@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestImportAndInfo(t *testing.T) {
 	if info.Name != "OSV (Alpine, Debian, Go)" || info.Records != 7 || time.Since(info.Date.Time) > time.Hour {
 		t.Errorf("Info = %+v, want OSV (Alpine, Debian, Go) with 7 records imported now", info)
 	}
-	if st.DB != info {
+	if !reflect.DeepEqual(st.DB, info) {
 		t.Errorf("stats DB %+v != Info %+v", st.DB, info)
 	}
 }
@@ -200,6 +201,15 @@ func TestUnmatched(t *testing.T) {
 	}
 	if un := db.Unmatched(pkgs, imagefacts.OS{}); len(un) != 3 {
 		t.Errorf("Unmatched = %+v", un)
+	}
+	// Match, the image analyser's entry point, hands the same groups to the check through the
+	// database info, so an image whose packages could not be judged is never read as clean.
+	_, info, err := db.Match(pkgs, imagefacts.OS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Unmatched) != 3 || !strings.Contains(strings.Join(info.Unmatched, "|"), "npm: 2 package(s) (left-pad, lodash): strata cannot compare npm versions") {
+		t.Errorf("Match info unmatched = %q", info.Unmatched)
 	}
 }
 
