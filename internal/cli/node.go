@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -34,6 +35,7 @@ type nodeOptions struct {
 	Output   string
 	FailOn   string
 	NoColor  bool
+	Interval time.Duration
 
 	// Set by Complete and Validate.
 	reg    *check.Registry
@@ -79,6 +81,7 @@ func (o *nodeOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of stdout")
 	fs.StringVar(&o.FailOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the table output")
+	fs.DurationVar(&o.Interval, "interval", 0, "collect and report again at this interval until interrupted, as the node agent DaemonSet does (0: once)")
 }
 
 // Complete loads the registry and framework data; --root and --facts exclude each other.
@@ -89,6 +92,12 @@ func (o *nodeOptions) Complete(cmd *cobra.Command) error {
 	}
 	if o.Facts != "" && o.FactsOut != "" {
 		return usageErrorf("--facts-out records collected facts; it cannot be used with --facts")
+	}
+	if o.Interval < 0 || (o.Interval > 0 && o.Interval < time.Minute) {
+		return usageErrorf("--interval %s: want 0 (once) or at least 1m", o.Interval)
+	}
+	if o.Interval > 0 && o.Facts != "" {
+		return usageErrorf("--interval repeats a collection; recorded --facts do not change")
 	}
 	var err error
 	if o.reg, err = checks.Registry(); err != nil {
@@ -149,8 +158,38 @@ func staticPods(f *nodefacts.Facts) []*check.Object {
 	return out
 }
 
-// Run collects or reads the facts, evaluates them and writes the report.
+// Run collects or reads the facts, evaluates them and writes the report; with --interval it does
+// so again at every interval until ctx ends. A repeated run never exits on findings or on a
+// failed collection (a DaemonSet container that exits is restarted in a loop): it reports the
+// outcome of each run on stderr and goes on.
 func (o *nodeOptions) Run(ctx context.Context) error {
+	if o.Interval == 0 {
+		return o.runOnce(ctx)
+	}
+	for {
+		o.now = time.Now()
+		err := o.runOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var ee *exitError
+		switch {
+		case err == nil:
+			fmt.Fprintf(o.streams.ErrOut, "strata node: %s: reported, nothing at or above --fail-on\n", o.now.UTC().Format(time.RFC3339))
+		case errors.As(err, &ee) && ee.code == ExitFindings:
+			fmt.Fprintf(o.streams.ErrOut, "strata node: %s: reported, findings at or above --fail-on\n", o.now.UTC().Format(time.RFC3339))
+		default:
+			fmt.Fprintf(o.streams.ErrOut, "strata node: %s: %v\n", o.now.UTC().Format(time.RFC3339), err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(o.Interval):
+		}
+	}
+}
+
+func (o *nodeOptions) runOnce(ctx context.Context) error {
 	f, _, inputErrs, err := o.facts(ctx)
 	if err != nil {
 		return err

@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/strata-sec/strata/internal/nodefacts/noderoot"
 )
@@ -107,6 +111,78 @@ func TestNodeUsageErrors(t *testing.T) {
 		{"node", "--fail-on", "urgent"},
 		{"node", "--root", "/does/not/exist"},
 		{"node", "extra"},
+	} {
+		if _, errOut, code := run(t, "", args...); code != ExitUsage || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, errOut)
+		}
+	}
+}
+
+// signalWriter collects what is written and signals each write.
+type signalWriter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case w.written <- struct{}{}:
+	default:
+	}
+	return w.buf.Write(p)
+}
+
+func (w *signalWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// TestNodeInterval: with --interval the node agent reports, says on stderr how the run ended
+// (findings above --fail-on here), and waits for the next run instead of exiting, which would
+// make a DaemonSet restart it in a loop; it exits 0 when interrupted.
+func TestNodeInterval(t *testing.T) {
+	root := noderoot.Prepare(t, "worker-hardened")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &signalWriter{written: make(chan struct{}, 1)}
+	errOut := &signalWriter{written: make(chan struct{}, 1)}
+	done := make(chan int, 1)
+	go func() {
+		done <- Execute(ctx, "strata", []string{"node", "--root", root, "--format", "json", "--fail-on", "info", "--interval", "1m"},
+			IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut})
+	}()
+	select {
+	case <-errOut.written:
+	case code := <-done:
+		t.Fatalf("strata node --interval exited %d before the next run: %s", code, errOut.String())
+	case <-time.After(time.Minute):
+		t.Fatal("no run reported within a minute")
+	}
+	select {
+	case code := <-done:
+		t.Fatalf("strata node --interval exited %d after one run: %s", code, errOut.String())
+	case <-time.After(200 * time.Millisecond):
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("interrupted: exit %d, want 0", code)
+	}
+	if !strings.HasPrefix(errOut.String(), "strata node: ") || !strings.Contains(errOut.String(), "reported") {
+		t.Errorf("stderr %q, want the run's outcome", errOut.String())
+	}
+	var rep struct {
+		Sources []string `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &rep); err != nil || len(rep.Sources) != 1 {
+		t.Errorf("stdout is not one JSON report (%v):\n%s", err, out.String())
+	}
+	for _, args := range [][]string{
+		{"node", "--interval", "5s"},
+		{"node", "--interval", "1h", "--facts", "x.json"},
 	} {
 		if _, errOut, code := run(t, "", args...); code != ExitUsage || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, errOut)
