@@ -71,6 +71,7 @@ func (o *scanOptions) addImages(ctx context.Context, in *scanInput) error {
 		byRef[ref] = facts[i]
 	}
 	objs := make([]*imagefacts.Facts, 0, len(written))
+	var failed []string
 	for i, ref := range written {
 		f := *byRef[analysed[i]]
 		// The object is named as workloads write the image, so checks join it to them; the
@@ -78,6 +79,7 @@ func (o *scanOptions) addImages(ctx context.Context, in *scanInput) error {
 		f.ObjectMeta = metav1.ObjectMeta{Name: ref}
 		objs = append(objs, &f)
 		if f.Error != "" {
+			failed = append(failed, ref)
 			in.errors = append(in.errors, posture.InputError{Message: fmt.Sprintf("image %s not analysed, its checks not assessed: %s", ref, f.Error)})
 		}
 	}
@@ -87,6 +89,11 @@ func (o *scanOptions) addImages(ctx context.Context, in *scanInput) error {
 	ix.Allow(imagefacts.Kind) // a live scan marks the kind not served: images come from here
 	in.objects += len(objs)
 	fmt.Fprintln(o.streams.ErrOut, imageSummary(objs, setup.analyzer.Stats()))
+	if len(failed) > 0 {
+		// The report lists why; stderr names them, since "N input error(s)" alone says nothing
+		// when the report goes to a file or a pipe.
+		fmt.Fprintf(o.streams.ErrOut, "%d image(s) could not be analysed (%s); their checks are not assessed\n", len(failed), joinFew(failed))
+	}
 	if setup.dbNote != "" {
 		fmt.Fprintln(o.streams.ErrOut, setup.dbNote)
 	}
