@@ -54,12 +54,15 @@ type run struct {
 	// redacted caches redact.String per distinct message: checks repeat the same message on
 	// many objects, and redaction is the costliest step of building a finding.
 	redacted map[string]string
+	// paths interns the findings' field paths.
+	paths map[string]string
 }
 
 // Evaluate runs every selected check over inv. It stops early, with what it has, when ctx is
 // cancelled; the returned error says so.
 func Evaluate(ctx context.Context, inv Inventory, opts Options) (*posture.Posture, error) {
-	r := &run{opts: opts, inv: inv, p: &posture.Posture{}, tallies: map[string]*tally{}, redacted: map[string]string{}}
+	r := &run{opts: opts, inv: inv, p: &posture.Posture{}, tallies: map[string]*tally{}, redacted: map[string]string{},
+		paths: map[string]string{}}
 	r.ex = newExemptions(opts, r.p)
 	var workloads []check.Check
 	var objects []check.ObjectEvaluator
@@ -211,7 +214,7 @@ func (r *run) record(c check.Check, o *check.Object, vs []check.Violation, err e
 // addFinding turns a violation into a finding, suppressed when an exemption applies. It reports
 // whether the finding counts as a failure.
 func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool {
-	f := newFinding(c.Metadata(), o, v, r.redact(v.Message), r.opts.Frameworks)
+	f := newFinding(c.Metadata(), o, v, r.redact(v.Message), r.opts.Frameworks, r.paths)
 	if e := r.ex.match(f.Check.ID, o); e != nil {
 		e.Used++
 		f.Exemption = e
@@ -223,20 +226,33 @@ func (r *run) addFinding(c check.Check, o *check.Object, v check.Violation) bool
 }
 
 // newFinding builds the finding for violation v of the check m by o; msg is v's message,
-// redacted.
-func newFinding(m *check.Meta, o *check.Object, v check.Violation, msg string, fw map[string][]posture.FrameworkRef) *posture.Finding {
+// redacted. paths interns field paths: a large cluster has hundreds of thousands of findings
+// on a few hundred distinct paths.
+func newFinding(m *check.Meta, o *check.Object, v check.Violation, msg string, fw map[string][]posture.FrameworkRef, paths map[string]string) *posture.Finding {
 	sev := m.Severity
 	if v.Severity.Valid() {
 		sev = v.Severity
+	}
+	path := pathString(v)
+	if p, ok := paths[path]; ok {
+		path = p
+	} else {
+		paths[path] = path
+	}
+	loc := o.Source
+	if o.Positions != nil && loc.File != "" {
+		// Only a source with positions places a field; for any other, the pointer would be
+		// built for nothing.
+		loc = o.LocationOf(check.Pointer(v.Path))
 	}
 	return &posture.Finding{
 		Check:      m,
 		Severity:   sev,
 		Object:     o.Ref,
-		Path:       pathString(v),
+		Path:       path,
 		Message:    msg,
 		Fix:        v.Fix,
-		Location:   o.LocationOf(check.Pointer(v.Path)),
+		Location:   loc,
 		Frameworks: fw[m.ID],
 	}
 }

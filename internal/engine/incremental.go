@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"sync/atomic"
 	"time"
 
@@ -68,6 +67,8 @@ type Incremental struct {
 	resolve func(string) (string, bool)
 	// redacted caches redact.String per distinct message.
 	redacted map[string]string
+	// paths interns the findings' field paths.
+	paths map[string]string
 
 	st *state
 	// dirty is set when an evaluation was interrupted: the next Apply starts over.
@@ -79,6 +80,12 @@ type Incremental struct {
 	ann map[*check.Object]*annParse
 
 	published atomic.Pointer[posture.Posture]
+	// scratch is evalObject's working space.
+	scratch struct {
+		clean    []int32
+		results  []result
+		findings []*posture.Finding
+	}
 	// stats count how Apply re-ran cluster checks: whole, by parts, or not at all because a
 	// Projection said the change cannot matter. Tests read them.
 	stats struct{ whole, parts, fallback, skipped int }
@@ -87,7 +94,7 @@ type Incremental struct {
 // NewIncremental prepares an incremental engine for opts. Config exemptions expire at
 // opts.Now, or at the time of each Full when opts.Now is zero.
 func NewIncremental(opts Options) *Incremental {
-	e := &Incremental{opts: opts, index: map[string]int{}, redacted: map[string]string{}, ann: map[*check.Object]*annParse{}}
+	e := &Incremental{opts: opts, index: map[string]int{}, redacted: map[string]string{}, paths: map[string]string{}, ann: map[*check.Object]*annParse{}}
 	for i, c := range opts.Checks {
 		e.index[c.Metadata().ID] = i
 		switch k := c.(type) {
@@ -122,8 +129,18 @@ func (e *Incremental) Full(ctx context.Context, inv Inventory) ([]posture.Event,
 		c.Expired = Expired(c.Expires, now)
 		e.config = append(e.config, &c)
 	}
-	prev := e.st
+	// The events are relative to the last published posture. The previous state is let go
+	// before the new one is built, so that a resync does not hold two; an interrupted
+	// evaluation leaves the engine dirty, and the next call starts over with Full.
+	var prev []*posture.Finding
+	if p := e.published.Load(); p != nil {
+		prev = p.Findings
+	}
+	e.dirty = true
 	st := newState(e)
+	e.st = st
+	// The caches start over too, so that they hold what the current objects need and no more.
+	e.redacted, e.paths = map[string]string{}, map[string]string{}
 	objs := inv.Objects()
 	for i, o := range objs {
 		if i%256 == 0 && ctx.Err() != nil {
@@ -139,10 +156,10 @@ func (e *Incremental) Full(ctx context.Context, inv Inventory) ([]posture.Event,
 		}
 		st.putCluster(i, e.evalCluster(inv, c))
 	}
-	e.st, e.dirty = st, false
+	e.dirty = false
 	e.assess = e.assessable(inv)
 	st.sortFindings()
-	evs := posture.Diff(prev.active, st.active, time.Now())
+	evs := posture.Diff(prev, st.active, time.Now())
 	for i := range evs {
 		evs[i].Cause = causeFull
 	}
@@ -301,22 +318,33 @@ func (e *Incremental) evalObject(inv check.Inventory, o *check.Object) *objState
 		s.owner, s.hasOwner = objKey{gk, o.Ref.Namespace, ref.Name}, true
 	}
 	skip := len(e.workloads) == 0 || controlledByWorkload(inv, o)
+	// The scratch slices are reused from object to object; the state keeps exact-size copies.
+	clean, results, findings := e.scratch.clean[:0], e.scratch.results[:0], e.scratch.findings[:0]
 	evalObjectChecks(&e.opts.Env, o, skip, e.workloads, e.objects, func(c check.Check, vs []check.Violation, err error) {
-		r := result{check: e.index[c.Metadata().ID]}
+		r := result{check: int32(e.index[c.Metadata().ID])}
 		if reason, ok := check.NotAssessedReason(err); ok {
 			r.notAssessed = reason
-			s.results = append(s.results, r)
+			results = append(results, r)
+			return
+		}
+		if err == nil && len(vs) == 0 {
+			clean = append(clean, r.check)
 			return
 		}
 		r.evaluated = true
 		if err != nil {
 			r.err = fmt.Sprintf("%s: %v", o.Ref, err)
 		}
+		r.from = int32(len(findings))
 		for _, v := range vs {
-			r.findings = append(r.findings, e.finding(c, o, v))
+			findings = append(findings, e.finding(c, o, v))
 		}
-		s.results = append(s.results, r)
+		r.to = int32(len(findings))
+		results = append(results, r)
 	})
+	s.clean, s.results, s.findings = slices.Clone(clean), slices.Clone(results), slices.Clone(findings)
+	clear(findings)
+	e.scratch.clean, e.scratch.results, e.scratch.findings = clean, results, findings
 	return s
 }
 
@@ -354,7 +382,7 @@ func (e *Incremental) finding(c check.Check, o *check.Object, v check.Violation)
 		msg = redact.String(v.Message)
 		e.redacted[v.Message] = msg
 	}
-	f := newFinding(c.Metadata(), o, v, msg, e.opts.Frameworks)
+	f := newFinding(c.Metadata(), o, v, msg, e.opts.Frameworks, e.paths)
 	id := f.Check.ID
 	if a := e.annotation(o); a != nil && a.ex != nil && contains(a.ex.Checks, id) {
 		f.Exemption = a.ex
@@ -427,11 +455,19 @@ var _ depDeriver = (*inventory.Index)(nil)
 
 // sortEvents orders a batch's events like posture.Diff: resolved, changed, new; each by key.
 func sortEvents(evs []posture.Event) {
-	rank := map[posture.EventType]int{posture.EventResolved: 0, posture.EventChanged: 1, posture.EventNew: 2}
-	sort.SliceStable(evs, func(i, j int) bool {
-		if ri, rj := rank[evs[i].Type], rank[evs[j].Type]; ri != rj {
-			return ri < rj
+	rank := func(t posture.EventType) int {
+		switch t {
+		case posture.EventResolved:
+			return 0
+		case posture.EventChanged:
+			return 1
 		}
-		return evs[i].Finding.Key() < evs[j].Finding.Key()
+		return 2
+	}
+	posture.SortStable(evs, func(a, b posture.Event) int {
+		if c := rank(a.Type) - rank(b.Type); c != 0 {
+			return c
+		}
+		return posture.CompareKey(a.Finding, b.Finding)
 	})
 }

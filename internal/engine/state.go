@@ -20,24 +20,35 @@ type objKey struct {
 
 func keyOf(o *check.Object) objKey { return objKey{o.Ref.GroupKind(), o.Ref.Namespace, o.Ref.Name} }
 
-// result is one workload or object check's outcome on one object.
+// result is one workload or object check's outcome on one object that is not simply clean:
+// findings, an error or not assessed.
 type result struct {
-	check       int
+	check       int32
 	evaluated   bool
 	notAssessed string
 	err         string
-	// findings are active and suppressed (Exemption set) alike.
-	findings []*posture.Finding
+	// findings are active and suppressed (Exemption set) alike: objState.findings[from:to].
+	from, to int32
 }
 
-// objState is what the workload and object checks said about one object.
+// objState is what the workload and object checks said about one object. A large cluster has
+// tens of checks for each of tens of thousands of objects, nearly all of them clean, so clean
+// outcomes are kept as bare check indexes.
 type objState struct {
 	obj      *check.Object
 	key      objKey
 	owner    objKey
 	hasOwner bool
-	results  []result
+	// clean are the checks (indexes into opts.Checks) that evaluated the object and found
+	// nothing.
+	clean   []int32
+	results []result
+	// findings holds every result's findings, one after the other.
+	findings []*posture.Finding
 }
+
+// resultFindings returns r's findings.
+func (s *objState) resultFindings(r *result) []*posture.Finding { return s.findings[r.from:r.to] }
 
 // clusterState is one ClusterCheck's last outcome, with what it read.
 type clusterState struct {
@@ -116,7 +127,11 @@ func (st *state) putObject(s *objState) []*posture.Finding {
 		st.owned[s.owner][s.key] = struct{}{}
 	}
 	var active []*posture.Finding
-	for _, r := range s.results {
+	for _, c := range s.clean {
+		st.tallies[c].evaluated++
+	}
+	for i := range s.results {
+		r := &s.results[i]
 		t := &st.tallies[r.check]
 		if !r.evaluated {
 			if t.notAssessed == nil {
@@ -133,7 +148,7 @@ func (st *state) putObject(s *objState) []*posture.Finding {
 			t.errs[s.key] = r.err
 		}
 		failed := false
-		for _, f := range r.findings {
+		for _, f := range s.resultFindings(r) {
 			if st.add(f, s.obj) {
 				failed = true
 				active = append(active, f)
@@ -159,7 +174,11 @@ func (st *state) dropObject(k objKey) []*posture.Finding {
 		}
 	}
 	var active []*posture.Finding
-	for _, r := range s.results {
+	for _, c := range s.clean {
+		st.tallies[c].evaluated--
+	}
+	for i := range s.results {
+		r := &s.results[i]
 		t := &st.tallies[r.check]
 		if !r.evaluated {
 			if t.notAssessed[r.notAssessed]--; t.notAssessed[r.notAssessed] == 0 {
@@ -172,7 +191,7 @@ func (st *state) dropObject(k objKey) []*posture.Finding {
 			delete(t.errs, k)
 		}
 		failed := false
-		for _, f := range r.findings {
+		for _, f := range s.resultFindings(r) {
 			if st.remove(f, s.obj) {
 				failed = true
 				active = append(active, f)
@@ -283,20 +302,34 @@ func (st *state) sortFindings() {
 }
 
 func merge(sorted, added []*posture.Finding, removed map[*posture.Finding]struct{}) []*posture.Finding {
-	sort.SliceStable(added, func(i, j int) bool { return posture.Less(added[i], added[j]) })
-	out := make([]*posture.Finding, 0, len(sorted)+len(added))
-	i := 0
-	for _, f := range sorted {
-		if _, gone := removed[f]; gone {
-			continue
-		}
-		for i < len(added) && posture.Less(added[i], f) {
-			out = append(out, added[i])
-			i++
-		}
-		out = append(out, f)
+	posture.SortFindings(added)
+	if len(sorted) == 0 {
+		return added
 	}
-	return append(out, added[i:]...)
+	out := make([]*posture.Finding, 0, len(sorted)+len(added))
+	keep := func(fs []*posture.Finding) {
+		if len(removed) == 0 {
+			out = append(out, fs...)
+			return
+		}
+		for _, f := range fs {
+			if _, gone := removed[f]; !gone {
+				out = append(out, f)
+			}
+		}
+	}
+	// Each added finding goes after the findings it does not sort before, found by binary
+	// search: a batch adds a few findings to hundreds of thousands.
+	at := 0
+	for _, a := range added {
+		rest := sorted[at:]
+		n := sort.Search(len(rest), func(k int) bool { return posture.Compare(a, rest[k]) < 0 })
+		keep(rest[:n])
+		out = append(out, a)
+		at += n
+	}
+	keep(sorted[at:])
+	return out
 }
 
 // publish builds the posture for readers from the current state.

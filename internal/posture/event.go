@@ -1,7 +1,7 @@
 package posture
 
 import (
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -32,36 +32,62 @@ type Event struct {
 }
 
 // Diff compares two sets of findings by Key and returns the events that turn before into
-// after, in a stable order (resolved, changed, new; each by key). Findings are compared on
-// severity, message and fix; location and frameworks are not part of a finding's identity.
+// after, in a stable order (resolved, changed, new; each by key, then by position in its
+// input). Findings are compared on severity, message and fix; location and frameworks are not
+// part of a finding's identity. Where several findings share a key, each of after's is
+// compared with the last of before's.
 func Diff(before, after []*Finding, at time.Time) []Event {
-	old := make(map[string]*Finding, len(before))
-	for _, f := range before {
-		old[f.Key()] = f
-	}
-	var resolved, changed, added []Event
-	seen := make(map[string]bool, len(after))
-	for _, f := range after {
-		k := f.Key()
-		seen[k] = true
-		p, ok := old[k]
+	b, a := sortedByKey(before), sortedByKey(after)
+	var resolved, changed []Event
+	added := make([]Event, 0, max(len(a)-len(b), 0))
+	for i, j := 0, 0; i < len(b) || j < len(a); {
+		c := 0
 		switch {
-		case !ok:
-			added = append(added, Event{Type: EventNew, Finding: f, Time: at})
-		case !Same(p, f):
-			changed = append(changed, Event{Type: EventChanged, Finding: f, Previous: p, Time: at})
+		case i == len(b):
+			c = 1
+		case j == len(a):
+			c = -1
+		default:
+			c = CompareKey(b[i], a[j])
 		}
+		if c < 0 {
+			resolved = append(resolved, Event{Type: EventResolved, Finding: b[i], Time: at})
+			i++
+			continue
+		}
+		if c > 0 {
+			added = append(added, Event{Type: EventNew, Finding: a[j], Time: at})
+			j++
+			continue
+		}
+		// One key on both sides: before's group ends at i2, after's at j2.
+		i2, j2 := i+1, j+1
+		for i2 < len(b) && CompareKey(b[i2], b[i]) == 0 {
+			i2++
+		}
+		for j2 < len(a) && CompareKey(a[j2], a[j]) == 0 {
+			j2++
+		}
+		p := b[i2-1]
+		for _, f := range a[j:j2] {
+			if !Same(p, f) {
+				changed = append(changed, Event{Type: EventChanged, Finding: f, Previous: p, Time: at})
+			}
+		}
+		i, j = i2, j2
 	}
-	for _, f := range before {
-		if !seen[f.Key()] {
-			resolved = append(resolved, Event{Type: EventResolved, Finding: f, Time: at})
-		}
+	if len(resolved) == 0 && len(changed) == 0 {
+		return added
 	}
 	out := make([]Event, 0, len(resolved)+len(changed)+len(added))
-	for _, evs := range [][]Event{resolved, changed, added} {
-		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Finding.Key() < evs[j].Finding.Key() })
-		out = append(out, evs...)
-	}
+	out = append(append(append(out, resolved...), changed...), added...)
+	return out
+}
+
+// sortedByKey returns fs sorted by key, findings with one key in their order in fs.
+func sortedByKey(fs []*Finding) []*Finding {
+	out := slices.Clone(fs)
+	SortByKey(out)
 	return out
 }
 

@@ -1,7 +1,9 @@
 package posture
 
 import (
+	"cmp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/strata-sec/strata/internal/check"
@@ -95,26 +97,29 @@ type Posture struct {
 // every sink prints them in the same order.
 func (p *Posture) Sort() {
 	for _, fs := range [][]*Finding{p.Findings, p.Suppressed} {
-		sort.SliceStable(fs, func(i, j int) bool { return less(fs[i], fs[j]) })
+		SortFindings(fs)
 	}
 	sort.SliceStable(p.Coverage, func(i, j int) bool { return p.Coverage[i].CheckID < p.Coverage[j].CheckID })
 }
 
-func less(a, b *Finding) bool {
+// Compare orders findings like Sort: negative when a sorts before b, zero when neither does.
+func Compare(a, b *Finding) int {
 	if a.Severity != b.Severity {
-		return a.Severity > b.Severity
+		return cmp.Compare(b.Severity, a.Severity)
 	}
-	if a.Check.ID != b.Check.ID {
-		return a.Check.ID < b.Check.ID
+	if c := strings.Compare(a.Check.ID, b.Check.ID); c != 0 {
+		return c
 	}
-	if a.Location.File != b.Location.File {
-		return a.Location.File < b.Location.File
+	if c := strings.Compare(a.Location.File, b.Location.File); c != 0 {
+		return c
 	}
-	if a.Location.Line != b.Location.Line {
-		return a.Location.Line < b.Location.Line
+	if c := cmp.Compare(a.Location.Line, b.Location.Line); c != 0 {
+		return c
 	}
-	if ka, kb := a.Object.String(), b.Object.String(); ka != kb {
-		return ka < kb
+	if c := compareObjects(a, b); c != 0 {
+		return c
 	}
-	return a.Path < b.Path
+	return strings.Compare(a.Path, b.Path)
 }
+
+func less(a, b *Finding) bool { return Compare(a, b) < 0 }
