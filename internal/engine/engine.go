@@ -305,6 +305,11 @@ func coverageOf(inv check.Inventory, c check.Check, t *tally) posture.Coverage {
 		// is not a pass.
 		cov.Status = posture.StatusNotAssessed
 		cov.Reason = fmt.Sprintf("partly assessed (%d objects, no findings); %s", t.evaluated, deniedInput(inv, c))
+	case t.evaluated > 0 && t.notAssessed != "":
+		// Some objects were judged clean, others could not be judged at all (an image that
+		// could not be fetched): the check has not passed.
+		cov.Status = posture.StatusNotAssessed
+		cov.Reason = fmt.Sprintf("partly assessed (%d objects, no findings); others not assessed: %s", t.evaluated, t.notAssessed)
 	case t.evaluated == 0 && t.notAssessed != "":
 		cov.Status = posture.StatusNotAssessed
 		cov.Reason = t.notAssessed

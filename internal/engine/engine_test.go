@@ -226,3 +226,36 @@ func TestControlledCopiesAreNotReported(t *testing.T) {
 		t.Fatalf("findings on %v, want the controller and the orphan only", names)
 	}
 }
+
+// someUnjudgeable passes Services of type ClusterIP and cannot judge the others.
+var someUnjudgeable = &check.ObjectCheck[*corev1.Service]{Meta: meta("ST-0907", "some-unjudgeable"), Kind: schema.GroupKind{Kind: "Service"},
+	Run: func(_ *check.Env, _ *check.Object, s *corev1.Service) ([]check.Violation, error) {
+		if s.Spec.Type != corev1.ServiceTypeClusterIP {
+			return nil, check.NotAssessedf("image of %s could not be fetched", s.Name)
+		}
+		return nil, nil
+	}}
+
+// TestPartlyNotAssessedIsNotAPass: one object judged clean and another the check could not
+// judge is not a pass, in one-shot and incremental evaluation alike.
+func TestPartlyNotAssessedIsNotAPass(t *testing.T) {
+	objs := []*check.Object{
+		object(&corev1.Service{Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeClusterIP}}, "Service", "ops", "clean", nil),
+		object(&corev1.Service{Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeNodePort}}, "Service", "ops", "unknown", nil),
+	}
+	opts := Options{Checks: []check.Check{someUnjudgeable}, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p, err := Evaluate(context.Background(), inventory.NewIndex(objs), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc := NewIncremental(opts)
+	if _, err := inc.Full(context.Background(), inventory.NewIndex(objs)); err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]*posture.Posture{"Evaluate": p, "Incremental": inc.Posture()} {
+		c := coverage(p)["ST-0907"]
+		if c.Status != posture.StatusNotAssessed || !strings.Contains(c.Reason, "partly assessed (1 objects") || !strings.Contains(c.Reason, "could not be fetched") {
+			t.Errorf("%s: coverage %+v, want not-assessed, partly assessed", name, c)
+		}
+	}
+}
