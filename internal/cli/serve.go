@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -126,7 +127,8 @@ func (o *serveOptions) Run(ctx context.Context) error {
 		metas[i] = c.Metadata()
 	}
 	sopts := server.Options{Source: w, Checks: metas, Tokens: o.tokens, Logger: log, SecureCookies: o.TLSCert != ""}
-	led, writer, err := o.openLedger(ctx, log, w)
+	fed := &fedPosture{}
+	led, writer, err := o.openLedger(ctx, log, fed)
 	if err != nil {
 		return err
 	}
@@ -170,7 +172,10 @@ func (o *serveOptions) Run(ctx context.Context) error {
 		parts += 2
 		ch, unsubscribe := w.Subscribe(subscriberBuffer)
 		run("ledger writer", func() error { writer.Run(ctx); return nil })
-		run("ledger feed", func() error { feedLedger(ctx, log, w, ch, unsubscribe, led, writer, o.SnapshotInterval); return nil })
+		run("ledger feed", func() error {
+			feedLedger(ctx, log, w, ch, unsubscribe, led, writer, fed, o.SnapshotInterval)
+			return nil
+		})
 	}
 	run("watch", func() error { return w.Run(ctx) })
 	var errs []error
@@ -182,8 +187,9 @@ func (o *serveOptions) Run(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// openLedger opens the ledger and its writer; both nil with --ledger none.
-func (o *serveOptions) openLedger(ctx context.Context, log *slog.Logger, w *watch.Watcher) (*ledger.Ledger, *ledger.Writer, error) {
+// openLedger opens the ledger and its writer; both nil with --ledger none. The writer
+// reconciles with the posture the feed last queued.
+func (o *serveOptions) openLedger(ctx context.Context, log *slog.Logger, fed *fedPosture) (*ledger.Ledger, *ledger.Writer, error) {
 	if o.Ledger == ledgerNone {
 		return nil, nil, nil
 	}
@@ -191,8 +197,7 @@ func (o *serveOptions) openLedger(ctx context.Context, log *slog.Logger, w *watc
 	if err != nil {
 		return nil, nil, fmt.Errorf("open ledger: %w", err)
 	}
-	writer := ledger.NewWriter(led, ledger.WriterOptions{Logger: log,
-		Current: func() (*posture.Posture, time.Time) { return w.Posture(), time.Now() }})
+	writer := ledger.NewWriter(led, ledger.WriterOptions{Logger: log, Current: fed.get})
 	return led, writer, nil
 }
 
@@ -222,16 +227,38 @@ func (o *serveOptions) ledgerName(l *ledger.Ledger) string {
 	return l.String()
 }
 
+// fedPosture is the posture after the last batch the ledger feed queued, and when it was
+// observed: the writer's Current. The feed sets it before it queues the batch's events, so
+// the writer's reconciliation knows exactly which queued events the posture reflects. The
+// watcher's own posture may be ahead of the feed, whose batches then queued would be replayed
+// over a newer state.
+type fedPosture struct {
+	mu sync.Mutex
+	p  *posture.Posture
+	at time.Time
+}
+
+func (f *fedPosture) set(p *posture.Posture, at time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.p, f.at = p, at
+}
+
+func (f *fedPosture) get() (*posture.Posture, time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.p, f.at
+}
+
 // feedLedger writes the watcher's events and snapshots to the ledger until ctx ends. The first
 // full evaluation is reconciled with the ledger, so findings that opened or resolved while
 // strata was not running are recorded as such; after that every batch's events are queued, and
 // a snapshot is queued after every full evaluation and every interval.
 func feedLedger(ctx context.Context, log *slog.Logger, w *watch.Watcher, ch <-chan watch.Batch, unsubscribe func(),
-	l *ledger.Ledger, wr *ledger.Writer, interval time.Duration) {
+	l *ledger.Ledger, wr *ledger.Writer, fed *fedPosture, interval time.Duration) {
 	defer func() { unsubscribe() }()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
-	var last *posture.Posture // the posture after the last batch received
 	for {
 		select {
 		case <-ctx.Done():
@@ -255,7 +282,7 @@ func feedLedger(ctx context.Context, log *slog.Logger, w *watch.Watcher, ch <-ch
 					continue
 				}
 				var before []*posture.Finding
-				if last != nil {
+				if last, _ := fed.get(); last != nil {
 					before = last.Findings
 				}
 				evs := posture.Diff(before, cur.Findings, now)
@@ -263,26 +290,28 @@ func feedLedger(ctx context.Context, log *slog.Logger, w *watch.Watcher, ch <-ch
 					evs[i].Cause = ledger.ReconcileCause
 				}
 				log.Warn("ledger feed fell behind the watcher; queued the difference", "events", len(evs))
+				fed.set(cur, now)
 				wr.Enqueue(evs)
-				last = cur
 				continue
+			case b.Posture != nil:
+				fed.set(b.Posture, b.At) // before its events are queued
+			}
+			switch {
 			case b.Initial:
 				rctx, cancel := context.WithTimeout(ctx, time.Minute)
 				evs, err := l.Reconcile(rctx, b.Posture, b.At)
 				cancel()
 				if err != nil {
-					// The ledger is down: record the posture found at start; findings resolved
-					// while strata was not running stay open in the ledger until a reconcile.
+					// The ledger is down: the writer reconciles with the then current posture
+					// when it returns, so findings resolved while strata was not running are
+					// resolved then rather than left open.
 					log.Error("reconcile ledger with the first posture", "err", err)
-					wr.Enqueue(b.Events)
+					wr.RequestReconcile()
 				} else {
 					log.Info("ledger reconciled", "events", len(evs))
 				}
 			case len(b.Events) > 0:
 				wr.Enqueue(b.Events)
-			}
-			if b.Posture != nil {
-				last = b.Posture
 			}
 			if b.Full && b.Posture != nil {
 				wr.EnqueueSnapshot(b.Posture, b.At)
@@ -333,4 +362,13 @@ type writerHealth struct{ w *ledger.Writer }
 
 func (h writerHealth) WriteErrors() uint64 { return h.w.Stats().WriteErrors }
 func (h writerHealth) QueueLength() int    { return h.w.Stats().QueuedBatches }
-func (h writerHealth) LastError() string   { return h.w.Stats().LastError }
+
+// LastError is the last write error while the ledger is failing, and "" once a write has
+// succeeded since: /readyz must not keep reporting an outage that is over.
+func (h writerHealth) LastError() string {
+	s := h.w.Stats()
+	if s.Available {
+		return ""
+	}
+	return s.LastError
+}

@@ -22,8 +22,11 @@ type WriterOptions struct {
 	AttemptTimeout time.Duration
 	// Current returns the current posture and when it was observed. The Writer reconciles
 	// with it after dropping batches, and discards the event batches queued before it called
-	// Current: callers must update their current posture before enqueueing its events. Without it, the Writer reconciles with the latest
-	// posture given to EnqueueSnapshot that is newer than every dropped batch.
+	// Current: callers must update their current posture before enqueueing its events, and
+	// stamp it no later than those events. The Writer holds its lock during the call, so no
+	// batch is queued meanwhile: Current must not call the Writer. Without it, the Writer
+	// reconciles with the latest posture given to EnqueueSnapshot that is newer than every
+	// dropped batch.
 	Current func() (*posture.Posture, time.Time)
 	Logger  *slog.Logger
 }
@@ -143,6 +146,21 @@ func (w *Writer) push(it item, p *posture.Posture, at time.Time) {
 	}
 }
 
+// RequestReconcile makes the Writer reconcile the ledger with the current posture (from
+// WriterOptions.Current, else the latest snapshot enqueued after this call) before it writes
+// anything else, and discard the events queued before: for a caller whose own reconciliation
+// failed, so that what changed while nothing was recording is not lost. It never blocks.
+func (w *Writer) RequestReconcile() {
+	w.mu.Lock()
+	w.seq++ // a sequence number of its own: later batches are not covered by the request
+	w.dropped = w.seq
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
 // Stats returns the Writer's counters.
 func (w *Writer) Stats() WriterStats {
 	w.mu.Lock()
@@ -239,18 +257,20 @@ func (w *Writer) step(ctx context.Context) (bool, error) {
 }
 
 // reconcileTarget picks the posture to reconcile with, and the sequence number before which
-// queued events are reflected in it. Current is called without w.mu held: it may enqueue.
+// queued events are reflected in it. Current is called with w.mu held, so that no batch is
+// queued between reading the sequence number and the posture: a batch queued in between
+// would be kept although the posture reflects it, and replayed over a newer state, its events
+// older than the reconciliation's (out of order, reopening findings already resolved). With
+// the lock held, at most the batch of the very posture returned is kept, and replaying a
+// batch over its own posture changes nothing.
 func (w *Writer) reconcileTarget() (*posture.Posture, time.Time, uint64) {
-	if w.opts.Current != nil {
-		w.mu.Lock()
-		seq := w.seq + 1 // batches queued before the call are reflected in its answer
-		w.mu.Unlock()
-		if p, at := w.opts.Current(); p != nil {
-			return p, at, seq
-		}
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.opts.Current != nil {
+		if p, at := w.opts.Current(); p != nil {
+			return p, at, w.seq + 1 // batches queued before the call are reflected in its answer
+		}
+	}
 	if w.latest != nil && w.latestS > w.dropped {
 		return w.latest, w.latestT, w.latestS
 	}
