@@ -167,7 +167,10 @@ func (l *loader) plan(ctx context.Context) ([]*target, error) {
 	served := servedKinds(groups, lists)
 	var targets []*target
 	for _, gk := range l.opts.Kinds {
-		if gk == check.ClusterInfoKind {
+		// strata's own kinds (ClusterInfo, made below; NodeFacts and Image, which node facts and
+		// image analysis add) are never served by the API server: when no source adds them,
+		// their checks say the input has none, not that the server refused them.
+		if gk.Group == check.ClusterInfoKind.Group {
 			continue
 		}
 		t, ok := served.pick(gk)
