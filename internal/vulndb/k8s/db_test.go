@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/strata-sec/strata/internal/cvss"
 )
 
 func embeddedForTest(t *testing.T) *DB {
@@ -63,7 +65,7 @@ func TestScoresMatchVectors(t *testing.T) {
 			t.Errorf("%s has no CVSS vector", c.ID)
 			continue
 		}
-		got, err := cvss3BaseScore(c.Vector)
+		got, err := cvss.BaseScore(c.Vector)
 		if err != nil {
 			t.Errorf("%s: %v", c.ID, err)
 			continue

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	utilversion "k8s.io/apimachinery/pkg/util/version"
+
+	"github.com/strata-sec/strata/internal/cvss"
 )
 
 var cveID = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
@@ -112,8 +114,8 @@ func validateCVE(c *CVE) ([]parsedRange, error) {
 	}
 	if c.CVSS < 0 || c.CVSS > 10 {
 		bad("cvss %v is outside 0-10", c.CVSS)
-	} else if c.CVSS > 0 && c.Severity != SeverityOf(c.CVSS) {
-		bad("severity %q does not match CVSS %.1f (%s)", c.Severity, c.CVSS, SeverityOf(c.CVSS))
+	} else if c.CVSS > 0 && c.Severity != cvss.Rating(c.CVSS) {
+		bad("severity %q does not match CVSS %.1f (%s)", c.Severity, c.CVSS, cvss.Rating(c.CVSS))
 	}
 	if c.Published != "" {
 		if _, err := time.Parse(dateLayout, c.Published); err != nil {
@@ -172,19 +174,4 @@ func parseRanges(c *CVE) ([]parsedRange, []error) {
 		errs = append(errs, errors.New("an entry without a fix needs a mitigation"))
 	}
 	return out, errs
-}
-
-// SeverityOf returns the CVSS v3 qualitative rating of a base score.
-func SeverityOf(score float64) string {
-	switch {
-	case score >= 9:
-		return "critical"
-	case score >= 7:
-		return "high"
-	case score >= 4:
-		return "medium"
-	case score > 0:
-		return "low"
-	}
-	return "unknown"
 }

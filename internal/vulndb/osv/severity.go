@@ -3,12 +3,14 @@ package osv
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/strata-sec/strata/internal/cvss"
 )
 
 // severityOf rates a record (or one affected element) from its severity[] entries and the
 // database- or ecosystem-specific objects that may state a severity word:
 //
-//   - a CVSS_V3 vector is scored with CVSS3BaseScore, and the score decides;
+//   - a CVSS_V3 vector is scored with cvss.BaseScore, and the score decides;
 //   - otherwise a stated word decides: an "Ubuntu" severity entry's score, or a "severity"
 //     string in database_specific / ecosystem_specific (GHSA's "HIGH", "MODERATE");
 //   - a CVSS_V4 vector alone is not scored (strata has no v4 calculator), so the record stays
@@ -18,8 +20,8 @@ func severityOf(sevs []osvSeverity, specifics ...json.RawMessage) (severity stri
 		if s.Type != "CVSS_V3" {
 			continue
 		}
-		if v, err := CVSS3BaseScore(s.Score); err == nil {
-			return severityOfScore(v), v, s.Score
+		if v, err := cvss.BaseScore(s.Score); err == nil {
+			return cvss.Rating(v), v, s.Score
 		}
 	}
 	for _, s := range sevs {

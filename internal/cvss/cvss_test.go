@@ -1,11 +1,11 @@
-package osv
+package cvss
 
 import "testing"
 
 // Scores below were computed by hand from the specification's formulas (weights in §7.4 of
 // CVSS v3.1), e.g. AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H: ISS = 1-0.44³ = 0.914816, impact =
 // 6.42×ISS = 5.873, exploitability = 8.22×0.85×0.77×0.85×0.85 = 3.887, Roundup(9.760) = 9.8.
-func TestCVSS3BaseScore(t *testing.T) {
+func TestBaseScore(t *testing.T) {
 	for _, c := range []struct {
 		vector string
 		score  float64
@@ -32,9 +32,9 @@ func TestCVSS3BaseScore(t *testing.T) {
 		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C/MAV:L", 9.8},
 		{"CVSS:3.1/S:U/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H", 9.8},
 	} {
-		got, err := CVSS3BaseScore(c.vector)
+		got, err := BaseScore(c.vector)
 		if err != nil || got != c.score {
-			t.Errorf("CVSS3BaseScore(%q) = %v, %v; want %v", c.vector, got, err, c.score)
+			t.Errorf("BaseScore(%q) = %v, %v; want %v", c.vector, got, err, c.score)
 		}
 	}
 }
@@ -52,8 +52,8 @@ func TestCVSS3Rejects(t *testing.T) {
 		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/",
 		"CVSS:3.1/AV:NN/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
 	} {
-		if s, err := CVSS3BaseScore(v); err == nil {
-			t.Errorf("CVSS3BaseScore(%q) = %v, want an error", v, s)
+		if s, err := BaseScore(v); err == nil {
+			t.Errorf("BaseScore(%q) = %v, want an error", v, s)
 		}
 	}
 }
@@ -77,8 +77,8 @@ func TestRoundUp(t *testing.T) {
 func TestSeverityOfScore(t *testing.T) {
 	for score, want := range map[float64]string{10: "critical", 9.0: "critical", 8.9: "high", 7.0: "high",
 		6.9: "medium", 4.0: "medium", 3.9: "low", 0.1: "low", 0: ""} {
-		if got := severityOfScore(score); got != want {
-			t.Errorf("severityOfScore(%v) = %q, want %q", score, got, want)
+		if got := Rating(score); got != want {
+			t.Errorf("Rating(%v) = %q, want %q", score, got, want)
 		}
 	}
 }

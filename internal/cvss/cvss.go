@@ -1,4 +1,6 @@
-package osv
+// Package cvss scores CVSS v3.0 and v3.1 base vectors and names the qualitative rating of a
+// score. Both vulnerability datasets (Kubernetes CVEs and OSV records) rate severity with it.
+package cvss
 
 import (
 	"fmt"
@@ -25,11 +27,11 @@ var cvss3Other = map[string]string{
 	"MC": "XNLH", "MI": "XNLH", "MA": "XNLH",
 }
 
-// CVSS3BaseScore computes the base score of a CVSS v3.0 or v3.1 vector
+// BaseScore computes the base score of a CVSS v3.0 or v3.1 vector
 // ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" is 9.8) with the specification's formulas
 // and its Roundup function: v3.1's, which works on integers to avoid floating-point error, and
 // v3.0's plain round-up to one decimal.
-func CVSS3BaseScore(vector string) (float64, error) {
+func BaseScore(vector string) (float64, error) {
 	prefix, rest, ok := strings.Cut(vector, "/")
 	if !ok || prefix != "CVSS:3.0" && prefix != "CVSS:3.1" {
 		return 0, fmt.Errorf("not a CVSS v3 vector: %q", vector)
@@ -110,10 +112,10 @@ func roundUp31(x float64) float64 {
 // roundUp30 is CVSS v3.0's Roundup: the smallest number with one decimal place not less than x.
 func roundUp30(x float64) float64 { return math.Ceil(x*10) / 10 }
 
-// severityOfScore maps a CVSS base score to strata's severity words as CVSS v3 names its
+// Rating maps a CVSS base score to strata's severity words as CVSS v3 names its
 // qualitative ratings: critical 9.0-10.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9, and ""
 // for 0 (none).
-func severityOfScore(score float64) string {
+func Rating(score float64) string {
 	switch {
 	case score >= 9:
 		return "critical"
