@@ -92,7 +92,7 @@ func Evaluate(ctx context.Context, inv Inventory, opts Options) (*posture.Postur
 }
 
 func (r *run) evalObject(o *check.Object, workloads []check.Check, objects []check.ObjectEvaluator) {
-	skip := len(workloads) == 0 || controlledByWorkload(r.inv, o)
+	skip := len(workloads) == 0 || check.ControlledByWorkload(r.inv, o)
 	evalObjectChecks(&r.opts.Env, o, skip, workloads, objects, func(c check.Check, vs []check.Violation, err error) {
 		r.record(c, o, vs, err)
 	})
@@ -136,23 +136,6 @@ func controllerOf(o *check.Object) (metav1.OwnerReference, schema.GroupKind, boo
 		return metav1.OwnerReference{}, schema.GroupKind{}, false
 	}
 	return *ref, schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind(), true
-}
-
-// controlledByWorkload reports whether o's controller (a Deployment's ReplicaSet, a ReplicaSet's
-// Pod, a CronJob's Job) is itself in the inventory and embeds a pod template. The controller's
-// template is then where a finding belongs and where the fix goes; evaluating the copies too
-// would report one problem three times.
-func controlledByWorkload(inv check.Inventory, o *check.Object) bool {
-	ref, gk, ok := controllerOf(o)
-	if !ok {
-		return false
-	}
-	owner, ok := inv.Get(gk, o.Ref.Namespace, ref.Name)
-	if !ok || (ref.UID != "" && owner.Ref.UID != "" && string(ref.UID) != owner.Ref.UID) {
-		return false
-	}
-	_, embeds := podspec.Extract(owner.Obj)
-	return embeds
 }
 
 func (r *run) evalCluster(c *check.ClusterCheck) {

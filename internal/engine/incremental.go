@@ -317,7 +317,7 @@ func (e *Incremental) evalObject(inv check.Inventory, o *check.Object) *objState
 	if ref, gk, ok := controllerOf(o); ok {
 		s.owner, s.hasOwner = objKey{gk, o.Ref.Namespace, ref.Name}, true
 	}
-	skip := len(e.workloads) == 0 || controlledByWorkload(inv, o)
+	skip := len(e.workloads) == 0 || check.ControlledByWorkload(inv, o)
 	// The scratch slices are reused from object to object; the state keeps exact-size copies.
 	clean, results, findings := e.scratch.clean[:0], e.scratch.results[:0], e.scratch.findings[:0]
 	evalObjectChecks(&e.opts.Env, o, skip, e.workloads, e.objects, func(c check.Check, vs []check.Violation, err error) {

@@ -5,14 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/imagefacts"
-	"github.com/strata-sec/strata/internal/podspec"
 )
 
 // analysed returns the not-assessed error for facts whose analysis failed: a check over them
@@ -79,24 +75,4 @@ func describeUnknown(unknown map[string]string) string {
 		names = append(names[:3], fmt.Sprintf("%d more", len(names)-3))
 	}
 	return "no usable image facts for " + strings.Join(names, ", ")
-}
-
-// controlledByInventoried reports whether o's controller is in the inventory and embeds a pod
-// template, exactly as the engine decides for workload checks: the finding then belongs on the
-// controller, and evaluating the copies would report one problem several times.
-func controlledByInventoried(inv check.Inventory, o *check.Object) bool {
-	if o.Meta == nil {
-		return false
-	}
-	ref := metav1.GetControllerOf(o.Meta)
-	if ref == nil {
-		return false
-	}
-	gk := schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind()
-	owner, ok := inv.Get(gk, o.Ref.Namespace, ref.Name)
-	if !ok || (ref.UID != "" && owner.Ref.UID != "" && string(ref.UID) != owner.Ref.UID) {
-		return false
-	}
-	_, embeds := podspec.Extract(owner.Obj)
-	return embeds
 }

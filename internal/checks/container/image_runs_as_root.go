@@ -60,7 +60,7 @@ func runImageRunsAsRoot(_ *check.Env, inv check.Inventory) ([]check.ObjectViolat
 	for _, gk := range podspec.Kinds {
 		for _, o := range inv.List(gk, "") {
 			t, ok := podspec.Extract(o.Obj)
-			if !ok || controlledByInventoried(inv, o) || isWindows(t.Spec) {
+			if !ok || check.ControlledByWorkload(inv, o) || isWindows(t.Spec) {
 				continue
 			}
 			for c := range podspec.Containers(t.Spec, t.Path) {

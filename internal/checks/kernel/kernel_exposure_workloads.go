@@ -1,11 +1,9 @@
 package kernel
 
 import (
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
@@ -114,7 +112,7 @@ func candidates(inv check.Inventory, node *corev1.Node) ([]workload, bool) {
 	for _, gk := range podspec.Kinds {
 		for _, o := range inv.List(gk, "") {
 			t, ok := podspec.Extract(o.Obj)
-			if !ok || controlledInInventory(inv, o) || !schedulableOn(t.Spec, node) {
+			if !ok || check.ControlledByWorkload(inv, o) || !schedulableOn(t.Spec, node) {
 				continue
 			}
 			out = append(out, assess(o, t))
@@ -133,22 +131,4 @@ func schedulableOn(spec *corev1.PodSpec, node *corev1.Node) bool {
 		}
 	}
 	return true
-}
-
-// controlledInInventory reports whether o's controller is in the inventory and embeds a pod
-// template: the controller then stands for o.
-func controlledInInventory(inv check.Inventory, o *check.Object) bool {
-	if o.Meta == nil {
-		return false
-	}
-	ref := metav1.GetControllerOf(o.Meta)
-	if ref == nil {
-		return false
-	}
-	gk := schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind()
-	if !slices.Contains(podspec.Kinds, gk) {
-		return false
-	}
-	_, ok := inv.Get(gk, o.Ref.Namespace, ref.Name)
-	return ok
 }

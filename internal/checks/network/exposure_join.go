@@ -6,11 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/strata-sec/strata/internal/check"
-	"github.com/strata-sec/strata/internal/podspec"
 )
 
 // exposedServices maps "namespace/name" of every Service reachable from outside the cluster
@@ -96,23 +93,4 @@ func serviceSelects(selector, labels map[string]string) bool {
 		}
 	}
 	return true
-}
-
-// controlledByWorkload reports whether o's controller is in the inventory and embeds a pod
-// template; the finding then belongs on the controller, as for workload checks.
-func controlledByWorkload(inv check.Inventory, o *check.Object) bool {
-	if o.Meta == nil {
-		return false
-	}
-	ref := metav1.GetControllerOf(o.Meta)
-	if ref == nil {
-		return false
-	}
-	gk := schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind()
-	owner, ok := inv.Get(gk, o.Ref.Namespace, ref.Name)
-	if !ok {
-		return false
-	}
-	_, embeds := podspec.Extract(owner.Obj)
-	return embeds
 }

@@ -86,7 +86,7 @@ func runExposedWeakWorkload(_ *check.Env, inv check.Inventory) ([]check.ObjectVi
 // exposedWeaknesses returns a violation for each weakness of o's pod spec when o is exposed.
 func exposedWeaknesses(inv check.Inventory, g *rbac.Graph, exposed exposedServices, o *check.Object) ([]check.ObjectViolation, error) {
 	t, ok := podspec.Extract(o.Obj)
-	if !ok || controlledByWorkload(inv, o) {
+	if !ok || check.ControlledByWorkload(inv, o) {
 		return nil, nil
 	}
 	via := exposuresOf(inv, exposed, o.Ref.Namespace, t.Meta.Labels)
