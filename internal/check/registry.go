@@ -3,8 +3,11 @@ package check
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // Registry is the validated set of checks strata knows. It is built as a value from the layer
@@ -135,4 +138,18 @@ func quoteAll(ss []string) []string {
 		out[i] = fmt.Sprintf("%q", s)
 	}
 	return out
+}
+
+// InputsOf is the union of the kinds checks read, in first-seen order: what a live source
+// lists or watches, and what strata's ClusterRole grants.
+func InputsOf(checks []Check) []schema.GroupKind {
+	var kinds []schema.GroupKind
+	for _, c := range checks {
+		for _, gk := range c.Inputs() {
+			if !slices.Contains(kinds, gk) {
+				kinds = append(kinds, gk)
+			}
+		}
+	}
+	return kinds
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/klog/v2"
@@ -116,7 +115,7 @@ func (o *scanOptions) loadCluster(ctx context.Context) (*scanInput, error) {
 		return nil, usageErrorf("load kubeconfig: %v", err)
 	}
 	opts := live.Options{
-		Kinds:             checkInputs(o.checks),
+		Kinds:             check.InputsOf(o.checks),
 		Namespaces:        o.cluster.namespaces(),
 		ExcludeNamespaces: splitAll(o.cluster.ExcludeNamespaces),
 		QPS:               o.cluster.QPS,
@@ -152,20 +151,6 @@ func (o *scanOptions) clusterSource(host string) string {
 		return "cluster " + host
 	}
 	return fmt.Sprintf("cluster %s (context %s)", host, name)
-}
-
-// checkInputs is the union of the kinds the checks read, in first-seen order: a live scan
-// lists these and nothing else.
-func checkInputs(checks []check.Check) []schema.GroupKind {
-	var kinds []schema.GroupKind
-	for _, c := range checks {
-		for _, gk := range c.Inputs() {
-			if !slices.Contains(kinds, gk) {
-				kinds = append(kinds, gk)
-			}
-		}
-	}
-	return kinds
 }
 
 // minLevel drops records below a level whatever the handler's own threshold.

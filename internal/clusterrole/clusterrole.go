@@ -41,25 +41,18 @@ type Excluded struct {
 func ForChecks(name string, checks []check.Check) (*rbacv1.ClusterRole, []Excluded) {
 	byGroup := map[string][]string{}
 	var excluded []Excluded
-	seen := map[schema.GroupKind]bool{}
-	for _, c := range checks {
-		for _, gk := range c.Inputs() {
-			if seen[gk] {
-				continue
-			}
-			seen[gk] = true
-			switch {
-			case gk.Group == syntheticGroup:
-				continue
-			case gk.Group == "" && gk.Kind == "Secret":
-				// Listing Secrets returns their data: the role never grants it, so the checks
-				// about legacy token Secrets are not assessed in-cluster rather than strata
-				// holding every credential of the cluster.
-				excluded = append(excluded, Excluded{Kind: gk, Reason: "reading Secrets returns their data; strata never holds it"})
-				continue
-			}
-			byGroup[gk.Group] = append(byGroup[gk.Group], Resource(gk))
+	for _, gk := range check.InputsOf(checks) {
+		switch {
+		case gk.Group == syntheticGroup:
+			continue
+		case gk.Group == "" && gk.Kind == "Secret":
+			// Listing Secrets returns their data: the role never grants it, so the checks
+			// about legacy token Secrets are not assessed in-cluster rather than strata
+			// holding every credential of the cluster.
+			excluded = append(excluded, Excluded{Kind: gk, Reason: "reading Secrets returns their data; strata never holds it"})
+			continue
 		}
+		byGroup[gk.Group] = append(byGroup[gk.Group], Resource(gk))
 	}
 	groups := make([]string, 0, len(byGroup))
 	for g := range byGroup {

@@ -83,26 +83,13 @@ func New(cfg *rest.Config, opts Options) (*Watcher, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	opts.Live.Kinds = checkInputs(opts.Engine.Checks)
+	opts.Live.Kinds = check.InputsOf(opts.Engine.Checks)
 	if opts.Live.Logger == nil {
 		opts.Live.Logger = opts.Logger
 	}
 	w := &Watcher{cfg: cfg, opts: opts, log: opts.Logger, subs: map[*subscriber]struct{}{}}
 	w.queue.init()
 	return w, nil
-}
-
-// checkInputs is the union of the kinds the checks read.
-func checkInputs(checks []check.Check) []schema.GroupKind {
-	var kinds []schema.GroupKind
-	for _, c := range checks {
-		for _, gk := range c.Inputs() {
-			if !slices.Contains(kinds, gk) {
-				kinds = append(kinds, gk)
-			}
-		}
-	}
-	return kinds
 }
 
 // Run starts the informers, waits for them to sync, evaluates everything once, then evaluates

@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
+	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/checks"
 	"github.com/strata-sec/strata/internal/inventory/live"
 	"github.com/strata-sec/strata/test/cluster"
@@ -83,13 +84,9 @@ func TestGeneratedClusterRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []schema.GroupKind
-	for _, ch := range reg.All() {
-		kinds = append(kinds, ch.Inputs()...)
-	}
 	cfg := rest.CopyConfig(c.AdminConfig())
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + ns + ":" + sa}
-	res, err := live.Load(ctx, cfg, live.Options{Kinds: kinds})
+	res, err := live.Load(ctx, cfg, live.Options{Kinds: check.InputsOf(reg.All())})
 	if err != nil {
 		t.Fatal(err)
 	}
