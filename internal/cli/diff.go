@@ -107,13 +107,11 @@ func (o *diffOptions) Validate() error {
 	if o.Timeout <= 0 {
 		return usageErrorf("--timeout: %s is not a positive duration", o.Timeout)
 	}
-	if o.FailOn != "none" {
-		sev, err := check.ParseSeverity(o.FailOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v (or none)", err)
-		}
-		o.failOn = sev
+	failOn, err := parseFailOn(o.FailOn)
+	if err != nil {
+		return err
 	}
+	o.failOn = failOn
 	if o.Snapshots {
 		return o.validateSnapshots()
 	}
@@ -121,7 +119,6 @@ func (o *diffOptions) Validate() error {
 		return usageErrorf("diff takes no arguments (snapshot IDs need --snapshots): %q", o.snapArgs)
 	}
 	now := o.now().UTC()
-	var err error
 	if o.changed["from"] {
 		if o.from, err = ledger.ParseTime(o.From, now); err != nil {
 			return usageErrorf("--from: %v", err)

@@ -56,3 +56,15 @@ func (o reportOutput) status(p *posture.Posture) error {
 	}
 	return nil
 }
+
+// parseFailOn reads a --fail-on value: a severity, or none (0: no finding fails the command).
+func parseFailOn(s string) (check.Severity, error) {
+	if s == "none" {
+		return 0, nil
+	}
+	sev, err := check.ParseSeverity(s)
+	if err != nil {
+		return 0, usageErrorf("--fail-on: %v (or none)", err)
+	}
+	return sev, nil
+}

@@ -101,13 +101,11 @@ func (o *imageOptions) Validate() error {
 	if _, err := lookupFormat(o.Format); err != nil {
 		return err
 	}
-	if o.FailOn != "none" {
-		sev, err := check.ParseSeverity(o.FailOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v (or none)", err)
-		}
-		o.failOn = sev
+	failOn, err := parseFailOn(o.FailOn)
+	if err != nil {
+		return err
 	}
+	o.failOn = failOn
 	if err := o.images.validate(); err != nil {
 		return err
 	}

@@ -114,13 +114,11 @@ func (o *nodeOptions) Validate() error {
 	if _, err := lookupFormat(o.Format); err != nil {
 		return err
 	}
-	if o.FailOn != "none" {
-		sev, err := check.ParseSeverity(o.FailOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v (or none)", err)
-		}
-		o.failOn = sev
+	failOn, err := parseFailOn(o.FailOn)
+	if err != nil {
+		return err
 	}
+	o.failOn = failOn
 	for _, c := range o.reg.All() {
 		if slices.Contains(c.Inputs(), nodefacts.Kind) || readsOnlyControlPlanePods(c) {
 			o.checks = append(o.checks, c)

@@ -125,14 +125,11 @@ func (o *scanOptions) Validate() error {
 	if err := o.images.validate(); err != nil {
 		return err
 	}
-	if o.FailOn != "none" {
-		sev, err := check.ParseSeverity(o.FailOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v (or none)", err)
-		}
-		o.failOn = sev
+	failOn, err := parseFailOn(o.FailOn)
+	if err != nil {
+		return err
 	}
-	var err error
+	o.failOn = failOn
 	if o.pss, err = parsePSSVersion(o.PSSVersion); err != nil {
 		return err
 	}
