@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/pflag"
 
@@ -108,25 +107,8 @@ func (f *imageFlags) validate() error {
 		return usageErrorf("--require-signed needs at least one trusted key: --key PATH or images.keys in the config file")
 	}
 	for _, r := range f.AllowedRegistries {
-		if err := validAllowedRegistry(r); err != nil {
+		if err := config.ValidRegistry(r); err != nil {
 			return usageErrorf("--allowed-registry %q: %v", r, err)
-		}
-	}
-	return nil
-}
-
-// validAllowedRegistry accepts a registry host with an optional repository path prefix.
-func validAllowedRegistry(r string) error {
-	host, path, _ := strings.Cut(r, "/")
-	if strings.Contains(r, "@") || strings.Contains(path, ":") {
-		return errors.New("a registry host and optional path prefix, without tag or digest, such as ghcr.io/acme")
-	}
-	if _, err := name.NewRegistry(host, name.StrictValidation); err != nil {
-		return err
-	}
-	if path != "" {
-		if _, err := name.NewRepository(r, name.StrictValidation); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -76,7 +76,7 @@ func (i *Images) validate(file string, doc *yaml.Node) []error {
 		return errs
 	}
 	for k, r := range i.AllowedRegistries {
-		if err := validRegistry(r); err != nil {
+		if err := ValidRegistry(r); err != nil {
 			at(item(regNodes, k), "allowedRegistries entry %q: %v", r, err)
 		}
 	}
@@ -99,8 +99,10 @@ func (i *Images) validate(file string, doc *yaml.Node) []error {
 	return errs
 }
 
-// validRegistry accepts a registry host with an optional repository path prefix.
-func validRegistry(r string) error {
+// ValidRegistry accepts an allowed-registry entry: a registry host (with an optional port) and
+// an optional repository path prefix, without scheme, tag or digest. The config file and the
+// --allowed-registry flag are both checked with it.
+func ValidRegistry(r string) error {
 	if strings.Contains(r, "://") {
 		return fmt.Errorf("write the host without a scheme (%s)", r[strings.Index(r, "://")+3:])
 	}
