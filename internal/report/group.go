@@ -103,16 +103,22 @@ type LayerResults struct {
 // without checks are left out). A check without a recorded coverage is reported as an error,
 // never as a pass.
 func (r *Report) Results() []LayerResults {
+	return ResultsOf(r.Checks, r.Coverage, r.Findings, r.Suppressed)
+}
+
+// ResultsOf is Results for the parts of a posture that has not been made into a report (which
+// sorts every finding): the live API summarises the current posture with it on every request.
+func ResultsOf(checks []*check.Meta, coverage []posture.Coverage, findings, suppressed []*posture.Finding) []LayerResults {
 	cov := map[string]posture.Coverage{}
-	for _, c := range r.Coverage {
+	for _, c := range coverage {
 		cov[c.CheckID] = c
 	}
-	findings := byCheck(r.Findings)
-	suppressed := byCheck(r.Suppressed)
+	byID := byCheck(findings)
+	suppressedByID := byCheck(suppressed)
 	var out []LayerResults
 	for _, l := range check.Layers {
 		lr := LayerResults{Layer: l}
-		for _, m := range r.Checks {
+		for _, m := range checks {
 			if m.Layer != l {
 				continue
 			}
@@ -120,7 +126,7 @@ func (r *Report) Results() []LayerResults {
 			if !ok {
 				c = posture.Coverage{CheckID: m.ID, Status: posture.StatusError, Reason: "no result was recorded for this check"}
 			}
-			lr.Results = append(lr.Results, Result{Check: m, Coverage: c, Findings: findings[m.ID], Suppressed: suppressed[m.ID]})
+			lr.Results = append(lr.Results, Result{Check: m, Coverage: c, Findings: byID[m.ID], Suppressed: suppressedByID[m.ID]})
 		}
 		if len(lr.Results) > 0 {
 			out = append(out, lr)

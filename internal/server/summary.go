@@ -6,6 +6,7 @@ import (
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/posture"
 	"github.com/strata-sec/strata/internal/redact"
+	"github.com/strata-sec/strata/internal/report"
 	"github.com/strata-sec/strata/internal/watch"
 )
 
@@ -81,48 +82,30 @@ func summarize(p *posture.Posture, st watch.Status) postureJSON {
 		pos[l] = i
 		out.Layers[i].Layer = string(l)
 	}
-	for _, f := range p.Findings {
-		if f == nil || f.Check == nil {
-			continue
-		}
-		if i, ok := pos[f.Check.Layer]; ok {
-			out.Layers[i].Findings.add(f.Severity)
-		}
-	}
-	cov := make(map[string]posture.Status, len(p.Coverage))
-	for _, c := range p.Coverage {
-		cov[c.CheckID] = c.Status
-	}
 	passW := make([]float64, len(check.Layers))
 	assessedW := make([]float64, len(check.Layers))
-	seen := map[string]bool{}
-	for _, m := range p.Checks {
-		if m == nil || seen[m.ID] {
-			continue
-		}
-		i, ok := pos[m.Layer]
-		if !ok {
-			continue
-		}
-		seen[m.ID] = true
+	for _, lr := range report.ResultsOf(p.Checks, p.Coverage, p.Findings, nil) {
+		i := pos[lr.Layer]
 		l := &out.Layers[i]
-		l.Checks++
-		st, ok := cov[m.ID]
-		if !ok {
-			st = posture.StatusError
-		}
-		switch st {
-		case posture.StatusPass:
-			l.Coverage.Pass++
-			passW[i] += severityWeight[m.Severity]
-			assessedW[i] += severityWeight[m.Severity]
-		case posture.StatusFail:
-			l.Coverage.Fail++
-			assessedW[i] += severityWeight[m.Severity]
-		case posture.StatusNotAssessed:
-			l.Coverage.NotAssessed++
-		default:
-			l.Coverage.Error++
+		for _, res := range lr.Results {
+			l.Checks++
+			for _, f := range res.Findings {
+				l.Findings.add(f.Severity)
+			}
+			w := severityWeight[res.Check.Severity]
+			switch res.Coverage.Status {
+			case posture.StatusPass:
+				l.Coverage.Pass++
+				passW[i] += w
+				assessedW[i] += w
+			case posture.StatusFail:
+				l.Coverage.Fail++
+				assessedW[i] += w
+			case posture.StatusNotAssessed:
+				l.Coverage.NotAssessed++
+			default:
+				l.Coverage.Error++
+			}
 		}
 	}
 	for i := range out.Layers {
