@@ -65,7 +65,7 @@ func seed(ctx context.Context, c *cluster.Cluster) (seedCounts, error) {
 		})
 	}
 	counts["Namespace"] = len(nsJobs)
-	waves := [][]createFunc{nsJobs, firstWave(namespaces, counts), secondWave(namespaces, counts)}
+	waves := [][]createFunc{nsJobs, firstWave(namespaces, counts, len(namespaces)), secondWave(namespaces, counts)}
 	for _, jobs := range waves {
 		if err := runPool(ctx, cs, jobs); err != nil {
 			return nil, err
@@ -100,10 +100,12 @@ func runPool(ctx context.Context, cs kubernetes.Interface, jobs []createFunc) er
 }
 
 // firstWave creates what others refer to: service accounts, config maps, roles, services.
-func firstWave(namespaces []string, counts seedCounts) []createFunc {
+// Services of the first clusterIPNamespaces namespaces get cluster IPs (clusterIPsPerNS each),
+// the rest are headless: the service range is a /24.
+func firstWave(namespaces []string, counts seedCounts, clusterIPNamespaces int) []createFunc {
 	var jobs []createFunc
 	add := func(kind string, f createFunc) { jobs = append(jobs, f); counts[kind]++ }
-	for _, ns := range namespaces {
+	for n, ns := range namespaces {
 		for i := range perKindPerNS {
 			name := fmt.Sprintf("app-%02d", i)
 			add("ServiceAccount", func(ctx context.Context, cs kubernetes.Interface) error {
@@ -118,8 +120,9 @@ func firstWave(namespaces []string, counts seedCounts) []createFunc {
 				_, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{})
 				return wrap("config map", ns, name, err)
 			})
+			clusterIP := n < clusterIPNamespaces && i < clusterIPsPerNS
 			add("Service", func(ctx context.Context, cs kubernetes.Interface) error {
-				_, err := cs.CoreV1().Services(ns).Create(ctx, service(ns, name, i < clusterIPsPerNS), metav1.CreateOptions{})
+				_, err := cs.CoreV1().Services(ns).Create(ctx, service(ns, name, clusterIP), metav1.CreateOptions{})
 				return wrap("service", ns, name, err)
 			})
 		}

@@ -12,10 +12,7 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/utils/ptr"
 
 	"github.com/strata-sec/strata/internal/check"
 	"github.com/strata-sec/strata/internal/checks"
@@ -196,45 +193,11 @@ func seedScaled(ctx context.Context, c *cluster.Cluster, n int) (seedCounts, err
 		})
 	}
 	counts["Namespace"] = n
-	first := scaledFirstWave(namespaces, counts)
+	first := firstWave(namespaces, counts, clusterIPNamespaces)
 	for _, jobs := range [][]createFunc{nsJobs, first, secondWave(namespaces, counts)} {
 		if err := runPool(ctx, cs, jobs); err != nil {
 			return nil, err
 		}
 	}
 	return counts, nil
-}
-
-// scaledFirstWave is firstWave with headless services past clusterIPNamespaces.
-func scaledFirstWave(namespaces []string, counts seedCounts) []createFunc {
-	var jobs []createFunc
-	add := func(kind string, f createFunc) { jobs = append(jobs, f); counts[kind]++ }
-	for n, ns := range namespaces {
-		for i := range perKindPerNS {
-			name := fmt.Sprintf("app-%02d", i)
-			add("ServiceAccount", func(ctx context.Context, cs kubernetes.Interface) error {
-				sa := &corev1.ServiceAccount{ObjectMeta: objectMeta(ns, name), AutomountServiceAccountToken: ptr.To(i%2 == 0)}
-				_, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, sa, metav1.CreateOptions{})
-				return wrap("service account", ns, name, err)
-			})
-			add("ConfigMap", func(ctx context.Context, cs kubernetes.Interface) error {
-				cm := &corev1.ConfigMap{ObjectMeta: objectMeta(ns, name), Data: map[string]string{"app.properties": "log.level=info\n"}}
-				_, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{})
-				return wrap("config map", ns, name, err)
-			})
-			clusterIP := n < clusterIPNamespaces && i < clusterIPsPerNS
-			add("Service", func(ctx context.Context, cs kubernetes.Interface) error {
-				_, err := cs.CoreV1().Services(ns).Create(ctx, service(ns, name, clusterIP), metav1.CreateOptions{})
-				return wrap("service", ns, name, err)
-			})
-		}
-		for i := range rolesPerNS {
-			name := fmt.Sprintf("role-%02d", i)
-			add("Role", func(ctx context.Context, cs kubernetes.Interface) error {
-				_, err := cs.RbacV1().Roles(ns).Create(ctx, role(ns, name, i), metav1.CreateOptions{})
-				return wrap("role", ns, name, err)
-			})
-		}
-	}
-	return jobs
 }
