@@ -95,8 +95,8 @@ func (o *imageOptions) Complete(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// Validate checks the flags and selects the checks that read images and nothing else: a
-// check that joins images with workloads has no workload to judge here.
+// Validate checks the flags and selects the checks that read images; those that join images
+// with workloads judge each image on its own here, as no workload runs it.
 func (o *imageOptions) Validate() error {
 	if _, err := lookupFormat(o.Format); err != nil {
 		return err
