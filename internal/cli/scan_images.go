@@ -86,7 +86,6 @@ func (o *scanOptions) addImages(ctx context.Context, in *scanInput) error {
 	for _, obj := range imageObjects(objs) {
 		ix.Upsert(obj)
 	}
-	ix.Allow(imagefacts.Kind) // a live scan marks the kind not served: images come from here
 	in.objects += len(objs)
 	fmt.Fprintln(o.streams.ErrOut, imageSummary(objs, setup.analyzer.Stats()))
 	if len(failed) > 0 {
